@@ -1,0 +1,3 @@
+"""critmin: critical-minerals supply security model."""
+
+__all__: list[str] = []

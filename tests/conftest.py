@@ -1,0 +1,25 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The raw reference data at ../shared/data (present on CI and dev machines)."""
+    path = (ROOT.parent / "shared" / "data").resolve()
+    if not path.is_dir():
+        pytest.fail(f"raw reference data not found at {path}; it must sit beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def test_data() -> Path:
+    """Small fixtures in the real formats, under tests/data."""
+    return TEST_DATA
