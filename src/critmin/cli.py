@@ -1,0 +1,430 @@
+"""The ``critmin`` command line.
+
+Every command is a few lines over a public Python function. Bad input exits
+with code 2 and a one-line message saying what, where, what was given and what
+is allowed; it never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import pandas as pd
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from critmin import countries, risk
+from critmin.errors import CritminError, DataPackageError
+from critmin.world.load import World, load_world
+
+app = typer.Typer(
+    name="critmin",
+    help=(
+        "critmin: critical-minerals supply security. Vulnerability mapping and "
+        "supply risk on a curated, sourced world dataset."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Build, validate and inspect data packages.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+class StageOption(StrEnum):
+    """Stages accepted on the command line."""
+
+    MINING = "mining"
+    REFINING = "refining"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Use the data package in DIR instead of the shipped one.",
+        metavar="DIR",
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn CritminError into a clear message on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except DataPackageError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            for line in exc.problems[:50]:
+                err.print(f"  {line}", highlight=False, markup=False)
+            if len(exc.problems) > 50:
+                err.print(f"  ... and {len(exc.problems) - 50} more", highlight=False)
+            raise typer.Exit(2) from None
+        except CritminError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _world(data: Path | None) -> World:
+    if data is not None and not data.is_dir():
+        raise CritminError(
+            "data package folder not found",
+            where="--data",
+            given=str(data),
+            allowed="a folder holding a critmin data package (see 'critmin data validate')",
+        )
+    return load_world(data)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return _jsonable(value.item())
+    if value is pd.NA:
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-ready dicts (NaN -> None)."""
+    return [
+        {str(k): _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+    ]
+
+
+def emit(frame: pd.DataFrame, fmt: Format, *, title: str = "", columns: list[str] | None = None) -> None:
+    """Print ``frame`` as a rich table, JSON or CSV."""
+    if fmt == Format.JSON:
+        sys.stdout.write(json.dumps(records(frame), indent=2) + "\n")
+        return
+    if fmt == Format.CSV:
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return
+    shown = frame[columns] if columns else frame
+    table = Table(title=title or None, show_lines=False)
+    for col in shown.columns:
+        numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(
+            shown[col]
+        )
+        table.add_column(str(col), justify="right" if numeric else "left")
+    for row in shown.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.3f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _group(group: str) -> list[str]:
+    return countries.expand([g for g in group.replace(" ", "").split(",") if g])
+
+
+@app.command("risk")
+@handle_errors
+def risk_command(
+    mineral: Annotated[
+        list[str] | None,
+        typer.Option("--mineral", "-m", help="Mineral id (repeat for several). Default: all."),
+    ] = None,
+    stage: Annotated[StageOption | None, typer.Option("--stage", help="Stage. Default: both.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Year. Default: the latest year with data for each mineral."),
+    ] = None,
+    group: Annotated[
+        str,
+        typer.Option(
+            "--group",
+            help="Countries whose supply counts as 'inside' (a group or ISO3 codes, comma-separated).",
+        ),
+    ] = countries.ALLIANCE,
+    fmt: FormatOption = Format.TABLE,
+    data: DataOption = None,
+) -> None:
+    """Vulnerability map: concentration of each mineral at each stage.
+
+    World total, HHI, top producer, China's share, governance-weighted HHI and
+    the share of supply outside the chosen group, per mineral, stage and year.
+    """
+    world = _world(data)
+    minerals = [world.check_mineral(m) for m in mineral] if mineral else None
+    frame = risk.concentration(
+        world,
+        minerals=minerals,
+        stages=[stage.value] if stage else None,
+        year=year,
+        group=_group(group),
+    )
+    emit(
+        frame,
+        fmt,
+        title="Supply concentration (shares are fractions of the world total)",
+        columns=[
+            "mineral",
+            "stage",
+            "year",
+            "world_total_t",
+            "hhi",
+            "top_country",
+            "top_share",
+            "top3_share",
+            "china_share",
+            "gov_weighted_hhi",
+            "outside_group_share",
+            "is_bottleneck",
+        ],
+    )
+
+
+def _thresholds(path: Path | None) -> risk.Thresholds:
+    if path is None:
+        return risk.Thresholds()
+    if not path.is_file():
+        raise CritminError("thresholds file not found", where="--thresholds", given=str(path))
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CritminError(
+            f"cannot parse thresholds file: {exc}".splitlines()[0],
+            where=str(path),
+            allowed="a YAML or JSON mapping of threshold names to numbers",
+        ) from None
+    if not isinstance(content, dict):
+        raise CritminError(
+            "thresholds file must hold a mapping",
+            where=str(path),
+            given=type(content).__name__,
+            allowed="a YAML or JSON mapping of threshold names to numbers",
+        )
+    return risk.Thresholds.from_dict(content, where=str(path))
+
+
+@app.command("priority")
+@handle_errors
+def priority_command(
+    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest per mineral.")] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option("--thresholds", help="YAML/JSON file overriding threshold defaults.", metavar="FILE"),
+    ] = None,
+    group: Annotated[
+        str, typer.Option("--group", help="Allied group for the outside-group indicator.")
+    ] = countries.ALLIANCE,
+    consumer: Annotated[
+        str, typer.Option("--consumer", help="Consumer (ISO3) for the import-reliance indicator.")
+    ] = "USA",
+    fmt: FormatOption = Format.TABLE,
+    data: DataOption = None,
+) -> None:
+    """Ranked priority minerals, with the indicators and thresholds that put each there."""
+    world = _world(data)
+    if not countries.is_country(consumer.upper()):
+        raise CritminError("unknown consumer", where="--consumer", given=consumer, allowed="ISO3 codes")
+    frame = risk.priorities(
+        world,
+        thresholds=_thresholds(thresholds),
+        year=year,
+        group=_group(group),
+        consumer=consumer.upper(),
+    )
+    emit(frame, fmt, title="Priority minerals", columns=_priority_columns(frame))
+
+
+def _priority_columns(frame: pd.DataFrame) -> list[str]:
+    wanted = ["rank", "mineral", "is_priority", "score", "indicators_met"]
+    return [c for c in wanted if c in frame.columns]
+
+
+@data_app.command("build")
+@handle_errors
+def data_build(
+    source: Annotated[
+        Path,
+        typer.Option("--from", help="Folder of raw public data (e.g. ../shared/data).", metavar="DIR"),
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the package. Default: the shipped package folder.", metavar="DIR"),
+    ] = None,
+) -> None:
+    """Derive the curated data package from the raw public sources."""
+    from critmin.world.build import build_package
+    from critmin.world.ingest.common import Severity
+    from critmin.world.load import default_path
+
+    if not source.is_dir():
+        raise CritminError("raw data folder not found", where="--from", given=str(source))
+    target = out_dir or default_path()
+    with err.status("building data package ..."):
+        report = build_package(source, target)
+    table = Table(title=f"Data package written to {target}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in report.rows.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    out.print(
+        f"build report: {target / 'build-report.csv'} "
+        f"({report.count(Severity.WARNING)} warnings, {report.count(Severity.INFO)} notes, "
+        f"{report.count(Severity.ERROR)} errors)"
+    )
+
+
+@data_app.command("validate")
+@handle_errors
+def data_validate(
+    directory: Annotated[Path, typer.Argument(help="Data package folder to check.", metavar="DIR")],
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Check a data package; list every problem with table, line, column and what is allowed."""
+    from critmin.world import checks
+
+    _, findings = checks.check_package(directory)
+    bad = checks.errors(findings)
+    if fmt == Format.JSON:
+        sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
+    else:
+        for finding in findings:
+            (err if finding.level == checks.Level.ERROR else out).print(
+                str(finding), highlight=False, markup=False
+            )
+        status = "INVALID" if bad else "valid"
+        out.print(
+            f"{directory}: {status} ({len(bad)} errors, {len(findings) - len(bad)} warnings)",
+            highlight=False,
+        )
+    if bad:
+        raise typer.Exit(2)
+
+
+@data_app.command("sources")
+@handle_errors
+def data_sources(
+    mineral: Annotated[str | None, typer.Argument(help="Only sources used for this mineral.")] = None,
+    fmt: FormatOption = Format.TABLE,
+    data: DataOption = None,
+) -> None:
+    """List the sources behind the dataset (or behind one mineral's figures)."""
+    world = _world(data)
+    sources = world.sources
+    if mineral:
+        world.check_mineral(mineral, where="MINERAL")
+        used: set[str] = set()
+        for name, frame in world.tables.items():
+            if "mineral" in frame.columns and "source_id" in frame.columns:
+                used |= set(frame.loc[frame["mineral"] == mineral, "source_id"])
+            if name == "policy_instruments":
+                has = frame["minerals"].str.split(";").apply(lambda ms: mineral in ms)
+                used |= set(frame.loc[has, "source_id"])
+        minerals = world.minerals
+        used |= set(minerals.loc[minerals["mineral"] == mineral, "eol_rir_source_id"])
+        sources = sources[sources["source_id"].isin(used)]
+    emit(
+        sources,
+        fmt,
+        title="Sources" + (f" for {mineral}" if mineral else ""),
+        columns=["source_id", "title", "publisher", "year", "doi_or_url", "licence"],
+    )
+
+
+@app.command("report")
+@handle_errors
+def report_command(
+    out_file: Annotated[
+        Path, typer.Option("--out", help="HTML file to write.", metavar="FILE")
+    ] = Path("critmin-vulnerability.html"),
+    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest per mineral.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Write a self-contained HTML vulnerability report (works offline)."""
+    from critmin.report import vulnerability_report
+
+    world = _world(data)
+    path = vulnerability_report(world, out_file, year=year)
+    out.print(f"report written to {path}", highlight=False)
+
+
+@app.command("demo")
+@handle_errors
+def demo_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for outputs.", metavar="DIR")] = Path("out"),
+    data: DataOption = None,
+) -> None:
+    """The main job on the shipped data: vulnerability map, priorities, HTML report."""
+    from critmin.report import vulnerability_report
+
+    world = _world(data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = risk.concentration(world)
+    emit(
+        frame,
+        Format.TABLE,
+        title="Vulnerability map: latest year per mineral and stage",
+        columns=[
+            "mineral",
+            "stage",
+            "year",
+            "world_total_t",
+            "hhi",
+            "top_country",
+            "top_share",
+            "china_share",
+            "outside_group_share",
+            "is_bottleneck",
+        ],
+    )
+    prio = risk.priorities(world)
+    emit(prio, Format.TABLE, title="Priority minerals", columns=_priority_columns(prio))
+    frame.to_csv(out_dir / "vulnerability.csv", index=False)
+    prio_out = prio.copy()
+    for col in prio_out.columns:
+        if prio_out[col].apply(lambda v: isinstance(v, list)).any():
+            prio_out[col] = prio_out[col].apply(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+    prio_out.to_csv(out_dir / "priorities.csv", index=False)
+    path = vulnerability_report(world, out_dir / "vulnerability-report.html")
+    out.print(f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the ``critmin`` script."""
+    app()
