@@ -421,11 +421,9 @@ def coerce(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             continue
         raw = frame[field.name].fillna("").astype(str).str.strip()
         if field.dtype == "number":
-            out[field.name] = pd.to_numeric(raw.replace("", np.nan), errors="coerce").astype(float)
+            out[field.name] = pd.to_numeric(raw, errors="coerce").astype(float)
         elif field.dtype == "integer":
-            out[field.name] = pd.to_numeric(raw.replace("", np.nan), errors="coerce").astype(
-                "Int64"
-            )
+            out[field.name] = pd.to_numeric(raw, errors="coerce").astype("Int64")
         elif field.dtype == "boolean":
             out[field.name] = raw.str.lower().isin({"true", "1", "yes"})
         else:

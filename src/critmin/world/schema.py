@@ -227,7 +227,8 @@ MINERALS = Table(
         Field(
             "stages",
             "string",
-            "Stages with country data, semicolon-separated.",
+            "Stages with country data, semicolon-separated (empty: demand data only).",
+            required=False,
             enum=tuple(Stage),
             list_valued=True,
         ),
@@ -616,3 +617,36 @@ def datapackage(
         ],
         "resources": resources,
     }
+
+
+def markdown_reference() -> str:
+    """The table reference of docs/data.md, generated from :data:`TABLES`."""
+    lines = []
+    for table in TABLES:
+        optional = " (optional)" if table.optional else ""
+        lines.append(f"### `{table.name}`{optional}\n")
+        lines.append(f"{table.description} Primary key: {', '.join(table.primary_key)}.\n")
+        lines.append("| column | type | unit | required | allowed | description |")
+        lines.append("|---|---|---|---|---|---|")
+        for f in table.fields:
+            allowed = []
+            if f.enum:
+                allowed.append(", ".join(f.enum))
+            if f.minimum is not None or f.maximum is not None:
+                low = "" if f.minimum is None else f"{f.minimum:g}"
+                high = "" if f.maximum is None else f"{f.maximum:g}"
+                allowed.append(f"[{low}, {high}]")
+            if f.pattern:
+                allowed.append(f"`{f.pattern}`")
+            if f.country:
+                allowed.append("ISO3, ROW, WLD")
+            if f.references:
+                allowed.append(f"-> {f.references}")
+            if f.list_valued:
+                allowed.append("`;`-separated list")
+            lines.append(
+                f"| {f.name} | {f.dtype} | {f.unit} | {'yes' if f.required else 'no'} | "
+                f"{'; '.join(allowed)} | {f.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
