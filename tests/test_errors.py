@@ -8,7 +8,9 @@ from critmin.errors import CritminError, check_choice
 
 
 def test_message_has_where_what_given_allowed() -> None:
-    exc = CritminError("unknown stage", where="--stage", given="smelting", allowed=["mining", "refining"])
+    exc = CritminError(
+        "unknown stage", where="--stage", given="smelting", allowed=["mining", "refining"]
+    )
     assert exc.message == "--stage: unknown stage (given 'smelting'; allowed: mining, refining)"
 
 

@@ -54,7 +54,8 @@ def test_bad_stage_names_line_column_value_and_allowed(package: Path) -> None:
     (f,) = found
     # line 1 is the header; the JPN 2023 gallium row is the second data row
     assert (f.table, f.line, f.value) == ("production", 3, "smelting")
-    assert f.allowed is not None and "mining, refining" in f.allowed
+    assert f.allowed is not None
+    assert "mining, refining" in f.allowed
     assert str(f).startswith("error: production.csv line 3, column stage:")
 
 
@@ -66,13 +67,17 @@ def test_bad_country_code(package: Path) -> None:
 
 
 def test_negative_tonnage(package: Path) -> None:
-    _replace(package / "production.csv", "graphite,mining,BRA,2023,10", "graphite,mining,BRA,2023,-10")
+    _replace(
+        package / "production.csv", "graphite,mining,BRA,2023,10", "graphite,mining,BRA,2023,-10"
+    )
     found = [f for f in _errors(package) if f.column == "value_t"]
     assert [(f.line, f.what) for f in found] == [(9, "below the allowed range")]
 
 
 def test_text_in_number_column(package: Path) -> None:
-    _replace(package / "production.csv", "graphite,refining,JPN,2023,5", "graphite,refining,JPN,2023,5t")
+    _replace(
+        package / "production.csv", "graphite,refining,JPN,2023,5", "graphite,refining,JPN,2023,5t"
+    )
     (f,) = [f for f in _errors(package) if f.column == "value_t"]
     assert (f.value, f.what) == ("5t", "not a number")
 
@@ -108,15 +113,22 @@ def test_missing_column_is_error_extra_column_is_warning(package: Path) -> None:
 
 
 def test_totals_outside_rounding_is_a_warning(package: Path) -> None:
-    _replace(package / "production_totals.csv", "graphite,mining,2023,100,100", "graphite,mining,2023,200,200")
+    _replace(
+        package / "production_totals.csv",
+        "graphite,mining,2023,100,100",
+        "graphite,mining,2023,200,200",
+    )
     _, findings = checks.check_package(package)
     (f,) = [f for f in findings if f.table == "production_totals"]
     assert f.level == checks.Level.WARNING
-    assert "sum to 100.0 t" in f.what and "published world total 200.0 t" in f.what
+    assert "sum to 100.0 t" in f.what
+    assert "published world total 200.0 t" in f.what
 
 
 def test_share_above_one_is_an_error(package: Path) -> None:
-    _replace(package / "production_totals.csv", "gallium,refining,2023,100", "gallium,refining,2023,50")
+    _replace(
+        package / "production_totals.csv", "gallium,refining,2023,100", "gallium,refining,2023,50"
+    )
     found = [f for f in _errors(package) if "share of CHN" in f.what]
     assert len(found) == 1
     assert "1.960" in found[0].what
@@ -153,7 +165,8 @@ def test_load_world_refuses_bad_package_listing_every_problem(package: Path) -> 
     with pytest.raises(DataPackageError) as info:
         load_world(package)
     text = "\n".join(info.value.problems)
-    assert "column stage" in text and "column country" in text
+    assert "column stage" in text
+    assert "column country" in text
 
 
 def test_rounding_tolerance_follows_printed_digits() -> None:

@@ -39,8 +39,30 @@ app = typer.Typer(
 data_app = typer.Typer(help="Build, validate and inspect data packages.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+
+def _console(*, stderr: bool = False) -> Console:
+    probe = Console(stderr=stderr)
+    # piped output gets a wide table rather than rich's 80-column default
+    return Console(stderr=stderr, width=None if probe.is_terminal else 200)
+
+
+out = _console()
+err = _console(stderr=True)
+
+#: Short column headings for tables printed on the terminal.
+HEADINGS: dict[str, str] = {
+    "world_total_t": "world total t",
+    "hhi": "HHI",
+    "top_country": "top",
+    "top_share": "top share",
+    "top3_share": "top-3",
+    "china_share": "China",
+    "gov_weighted_hhi": "gov. HHI",
+    "outside_group_share": "outside group",
+    "is_bottleneck": "bottleneck",
+    "indicators_met": "indicators met",
+    "is_priority": "priority",
+}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -123,7 +145,9 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def emit(frame: pd.DataFrame, fmt: Format, *, title: str = "", columns: list[str] | None = None) -> None:
+def emit(
+    frame: pd.DataFrame, fmt: Format, *, title: str = "", columns: list[str] | None = None
+) -> None:
     """Print ``frame`` as a rich table, JSON or CSV."""
     if fmt == Format.JSON:
         sys.stdout.write(json.dumps(records(frame), indent=2) + "\n")
@@ -137,7 +161,7 @@ def emit(frame: pd.DataFrame, fmt: Format, *, title: str = "", columns: list[str
         numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(
             shown[col]
         )
-        table.add_column(str(col), justify="right" if numeric else "left")
+        table.add_column(HEADINGS.get(str(col), str(col)), justify="right" if numeric else "left")
     for row in shown.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     out.print(table)
@@ -166,7 +190,9 @@ def risk_command(
         list[str] | None,
         typer.Option("--mineral", "-m", help="Mineral id (repeat for several). Default: all."),
     ] = None,
-    stage: Annotated[StageOption | None, typer.Option("--stage", help="Stage. Default: both.")] = None,
+    stage: Annotated[
+        StageOption | None, typer.Option("--stage", help="Stage. Default: both.")
+    ] = None,
     year: Annotated[
         int | None,
         typer.Option("--year", help="Year. Default: the latest year with data for each mineral."),
@@ -175,7 +201,7 @@ def risk_command(
         str,
         typer.Option(
             "--group",
-            help="Countries whose supply counts as 'inside' (a group or ISO3 codes, comma-separated).",
+            help="Countries whose supply counts as inside: a group or ISO3 codes, comma-separated.",
         ),
     ] = countries.ALLIANCE,
     fmt: FormatOption = Format.TABLE,
@@ -242,10 +268,14 @@ def _thresholds(path: Path | None) -> risk.Thresholds:
 @app.command("priority")
 @handle_errors
 def priority_command(
-    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest per mineral.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year. Default: latest per mineral.")
+    ] = None,
     thresholds: Annotated[
         Path | None,
-        typer.Option("--thresholds", help="YAML/JSON file overriding threshold defaults.", metavar="FILE"),
+        typer.Option(
+            "--thresholds", help="YAML/JSON file overriding threshold defaults.", metavar="FILE"
+        ),
     ] = None,
     group: Annotated[
         str, typer.Option("--group", help="Allied group for the outside-group indicator.")
@@ -259,7 +289,9 @@ def priority_command(
     """Ranked priority minerals, with the indicators and thresholds that put each there."""
     world = _world(data)
     if not countries.is_country(consumer.upper()):
-        raise CritminError("unknown consumer", where="--consumer", given=consumer, allowed="ISO3 codes")
+        raise CritminError(
+            "unknown consumer", where="--consumer", given=consumer, allowed="ISO3 codes"
+        )
     frame = risk.priorities(
         world,
         thresholds=_thresholds(thresholds),
@@ -280,11 +312,17 @@ def _priority_columns(frame: pd.DataFrame) -> list[str]:
 def data_build(
     source: Annotated[
         Path,
-        typer.Option("--from", help="Folder of raw public data (e.g. ../shared/data).", metavar="DIR"),
+        typer.Option(
+            "--from", help="Folder of raw public data (e.g. ../shared/data).", metavar="DIR"
+        ),
     ],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to write the package. Default: the shipped package folder.", metavar="DIR"),
+        typer.Option(
+            "--out",
+            help="Where to write the package. Default: the shipped package folder.",
+            metavar="DIR",
+        ),
     ] = None,
 ) -> None:
     """Derive the curated data package from the raw public sources."""
@@ -340,7 +378,9 @@ def data_validate(
 @data_app.command("sources")
 @handle_errors
 def data_sources(
-    mineral: Annotated[str | None, typer.Argument(help="Only sources used for this mineral.")] = None,
+    mineral: Annotated[
+        str | None, typer.Argument(help="Only sources used for this mineral.")
+    ] = None,
     fmt: FormatOption = Format.TABLE,
     data: DataOption = None,
 ) -> None:
@@ -373,7 +413,9 @@ def report_command(
     out_file: Annotated[
         Path, typer.Option("--out", help="HTML file to write.", metavar="FILE")
     ] = Path("critmin-vulnerability.html"),
-    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest per mineral.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year. Default: latest per mineral.")
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Write a self-contained HTML vulnerability report (works offline)."""
@@ -387,7 +429,9 @@ def report_command(
 @app.command("demo")
 @handle_errors
 def demo_command(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for outputs.", metavar="DIR")] = Path("out"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for outputs.", metavar="DIR")
+    ] = Path("out"),
     data: DataOption = None,
 ) -> None:
     """The main job on the shipped data: vulnerability map, priorities, HTML report."""
@@ -419,10 +463,15 @@ def demo_command(
     prio_out = prio.copy()
     for col in prio_out.columns:
         if prio_out[col].apply(lambda v: isinstance(v, list)).any():
-            prio_out[col] = prio_out[col].apply(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+            prio_out[col] = prio_out[col].apply(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
+            )
     prio_out.to_csv(out_dir / "priorities.csv", index=False)
     path = vulnerability_report(world, out_dir / "vulnerability-report.html")
-    out.print(f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}", highlight=False)
+    out.print(
+        f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ lists. The only hand-written entries are:
 * :data:`NAME_ALIASES`, spellings found in the raw sources that
   ``country_converter`` does not recognise;
 * the composition of the default allied group :data:`ALLIANCE_MEMBERS`, which
-  is a policy choice (the issue's list: US, JP, AU, CA, EU27, KR, GB), made of
+  is a policy choice (US, JP, AU, CA, KR, GB and the EU27), made of
   codes and other groups.
 """
 

@@ -36,7 +36,7 @@ def _table_html(frame: pd.DataFrame, *, formats: dict[str, str] | None = None) -
     body = []
     for row in frame.itertuples(index=False):
         cells = []
-        for col, value in zip(frame.columns, row):
+        for col, value in zip(frame.columns, row, strict=False):
             if isinstance(value, float):
                 text = "" if pd.isna(value) else format(value, formats.get(col, ",.3f"))
                 cells.append(f'<td class="num">{text}</td>')
@@ -92,13 +92,15 @@ def share_bars(world: World, conc: pd.DataFrame, *, top: int = 4) -> go.Figure:
     """Stacked bars of the leading producers' shares at each mineral's bottleneck stage."""
     rows = []
     bottleneck = conc[conc["is_bottleneck"]].drop_duplicates("mineral")
-    for item in bottleneck.itertuples():
-        shares = risk.country_shares(world, item.mineral, item.stage, int(item.year))
+    for item in bottleneck.to_dict(orient="records"):
+        shares = risk.country_shares(
+            world, str(item["mineral"]), str(item["stage"]), int(item["year"])
+        )
         named = shares[~shares["country"].isin(["ROW", "unattributed"])].head(top)
         rest = 1.0 - float(named["share"].sum())
-        label = f"{item.mineral} ({item.stage} {item.year})"
-        for rank, r in enumerate(named.itertuples(), start=1):
-            rows.append((label, f"#{rank}", r.country, float(r.share)))
+        label = f"{item['mineral']} ({item['stage']} {item['year']})"
+        for rank, r in enumerate(named.to_dict(orient="records"), start=1):
+            rows.append((label, f"#{rank}", str(r["country"]), float(r["share"])))
         rows.append((label, "rest", "rest of world", max(rest, 0.0)))
     frame = pd.DataFrame(rows, columns=["label", "slot", "country", "share"])
     fig = go.Figure()
@@ -173,15 +175,18 @@ def vulnerability_report(world: World, path: Path, *, year: int | None = None) -
         "outside_group_share",
         "is_bottleneck",
     ]
-    prio_cols = [c for c in ("rank", "mineral", "is_priority", "score", "indicators_met") if c in prio]
+    prio_cols = [
+        c for c in ("rank", "mineral", "is_priority", "score", "indicators_met") if c in prio
+    ]
     coverage = world.mineral_stages[["mineral", "stage", "coverage", "basis", "note"]]
     sources = world.sources[["source_id", "title", "publisher", "year", "doi_or_url", "licence"]]
     built = dt.date.today().isoformat()
     body = f"""
 <h1>critmin vulnerability map</h1>
-<p class="muted">critmin {html.escape(__version__)} &middot; data package {html.escape(str(world.path))}
-&middot; written {built}. Shares are fractions of the world total of each mineral, stage and
-year; HHI on the 0-1 scale (named countries only, so a lower bound). Allied group: {html.escape(group)}.
+<p class="muted">critmin {html.escape(__version__)} &middot; data package
+{html.escape(str(world.path))} &middot; written {built}. Shares are fractions of the world
+total of each mineral, stage and year; HHI on the 0-1 scale (named countries only, so a
+lower bound). Allied group: {html.escape(group)}.
 Methods: docs/methods.md. Every figure's source is listed at the end.</p>
 <h2>Priority minerals</h2>
 {_table_html(prio[prio_cols])}

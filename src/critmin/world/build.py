@@ -132,14 +132,66 @@ def _frame(result: IngestResult, table: str) -> pd.DataFrame:
     return frame
 
 
-def _stage_bases(result: IngestResult) -> dict[tuple[str, str, str], str]:
-    """Basis declared by each source for each (mineral, stage)."""
-    stages = _frame(result, "mineral_stages")
-    return {
-        (r.mineral, r.stage, r.source_id): str(r.basis)
-        for r in stages.itertuples()
-        if isinstance(r.basis, str)
-    }
+#: Source series that do not measure the same thing as the stage's main series
+#: and so are never used for it (nor compared with it).
+NOT_COMPARABLE: dict[tuple[str, str, str], str] = {
+    ("rare-earths", "mining", "iea-cmde-2024"): (
+        "IEA mining covers magnet rare-earth elements only, USGS total rare-earth oxide"
+    ),
+    ("rare-earths", "mining", "iea-cmde-2025"): (
+        "IEA mining covers magnet rare-earth elements only, USGS total rare-earth oxide"
+    ),
+}
+
+
+def _per_series(frame: pd.DataFrame, func: Callable[[str, str, str], Any]) -> list[Any]:
+    """``func(mineral, stage, source_id)`` for every row of ``frame``."""
+    return [
+        func(str(m), str(s), str(src))
+        for m, s, src in zip(frame["mineral"], frame["stage"], frame["source_id"], strict=True)
+    ]
+
+
+def comparable(mineral: str, stage: str, source_id: str) -> bool:
+    """False for series listed in :data:`NOT_COMPARABLE`."""
+    return (mineral, stage, source_id) not in NOT_COMPARABLE
+
+
+def world_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """Set ``world_total_t`` and ``total_kind`` from the published total and the rows.
+
+    The published total is the denominator whenever the rows agree with it
+    within its rounding (:func:`critmin.world.checks.rounding_tolerance_t`):
+    this reproduces the shares the sources themselves publish (USGS computes
+    leading-producer shares over its rounded world total). Where no total is
+    published, or the rows exceed it by more than its rounding, the sum of the
+    rows is used instead and the note says so.
+    """
+    totals = totals.copy()
+    published = pd.to_numeric(totals["published_total_t"], errors="coerce")
+    rows_sum = totals["rows_sum_t"].astype(float)
+    tolerance = published.fillna(0.0).map(checks.rounding_tolerance_t)
+    use_published = published.notna() & (rows_sum <= published.fillna(0.0) + tolerance)
+    totals["world_total_t"] = np.where(use_published, published.fillna(0.0), rows_sum)
+    rounded = totals["source_id"].str.startswith("usgs")
+    totals["total_kind"] = np.where(
+        use_published,
+        np.where(rounded, TotalKind.PUBLISHED_ROUNDED.value, TotalKind.PUBLISHED.value),
+        TotalKind.SUM_OF_ROWS.value,
+    )
+    note = totals["note"].fillna("").astype(str)
+    exceeds = published.notna() & ~use_published
+    totals["note"] = np.where(
+        exceeds,
+        (
+            note + " Country rows exceed the published total by more than its rounding; "
+            "the sum of the rows is used."
+        ).str.strip(),
+        np.where(
+            published.isna(), (note + " No published total; sum of the rows.").str.strip(), note
+        ),
+    )
+    return totals
 
 
 def select_production(
@@ -148,17 +200,16 @@ def select_production(
     """Choose one source per mineral, stage and year; return production and totals.
 
     A source is eligible for a (mineral, stage, year) if it has rows or a
-    published total there. Among eligible sources the one with the lowest
-    :func:`source_rank` wins. A lower-ranked source whose basis differs from
-    the stage's main basis (e.g. IEA magnet rare earths against USGS
-    rare-earth oxide at the mining stage) is not used, so a series never mixes
-    bases across years.
+    published total there and is not listed in :data:`NOT_COMPARABLE`. Among
+    eligible sources the one with the lowest :func:`source_rank` wins, and
+    all of that year's rows come from it (rows are never mixed across sources
+    within one year, which would double-count countries that one source lists
+    under "other countries").
     """
     prod = _frame(result, "production")
     totals = _frame(result, "production_totals")
     prod = prod[prod["mineral"].isin(MINERALS_BY_ID)]
     totals = totals[totals["mineral"].isin(MINERALS_BY_ID)]
-    bases = _stage_bases(result)
     keys = pd.concat(
         [
             prod[["mineral", "stage", "year", "source_id"]],
@@ -166,34 +217,20 @@ def select_production(
         ]
     ).drop_duplicates()
     keys["rank"] = [
-        source_rank(m, s, src) for m, s, src in zip(keys.mineral, keys.stage, keys.source_id)
+        source_rank(m, s, src)
+        for m, s, src in zip(keys.mineral, keys.stage, keys.source_id, strict=False)
     ]
-    # the main basis of a stage is the basis of its best-ranked source overall
-    main_basis: dict[tuple[str, str], str] = {}
-    for (mineral, stage), group in keys.sort_values("rank").groupby(["mineral", "stage"]):
-        for src in group["source_id"]:
-            basis = bases.get((str(mineral), str(stage), str(src)))
-            if basis:
-                main_basis[(str(mineral), str(stage))] = basis
-                break
-
-    def compatible(mineral: str, stage: str, src: str) -> bool:
-        basis = bases.get((mineral, stage, src))
-        main = main_basis.get((mineral, stage))
-        return basis is None or main is None or basis == main
-
     keys["ok"] = [
-        compatible(m, s, src) for m, s, src in zip(keys.mineral, keys.stage, keys.source_id)
+        comparable(m, s, src)
+        for m, s, src in zip(keys.mineral, keys.stage, keys.source_id, strict=False)
     ]
     for row in keys[~keys["ok"]].drop_duplicates(["mineral", "stage", "source_id"]).itertuples():
         problems.append(
             Problem(
                 file=str(row.source_id),
                 why=(
-                    f"{row.mineral} {row.stage}: basis "
-                    f"{bases.get((row.mineral, row.stage, row.source_id))!r} differs from the "
-                    f"stage's basis {main_basis.get((row.mineral, row.stage))!r}; "
-                    "not used for this stage"
+                    f"{row.mineral} {row.stage} not used: "
+                    f"{NOT_COMPARABLE[(str(row.mineral), str(row.stage), str(row.source_id))]}"
                 ),
                 severity=Severity.INFO,
                 check="select",
@@ -206,39 +243,14 @@ def select_production(
     )
     on = ["mineral", "stage", "year", "source_id"]
     prod = prod.merge(chosen, on=on, how="inner")
+    totals = totals.drop(columns=["world_total_t", "rows_sum_t", "total_kind"], errors="ignore")
     totals = totals.merge(chosen, on=on, how="right")
     rows_sum = prod.groupby(["mineral", "stage", "year"])["value_t"].sum()
     totals["rows_sum_t"] = [
         float(rows_sum.get((m, s, y), 0.0))
-        for m, s, y in zip(totals.mineral, totals.stage, totals.year)
+        for m, s, y in zip(totals.mineral, totals.stage, totals.year, strict=False)
     ]
-    published = pd.to_numeric(totals["published_total_t"], errors="coerce")
-    has_pub = published.notna()
-    totals["world_total_t"] = np.where(
-        has_pub, np.maximum(published.fillna(0.0), totals["rows_sum_t"]), totals["rows_sum_t"]
-    )
-    kind = np.where(
-        ~has_pub,
-        TotalKind.SUM_OF_ROWS.value,
-        np.where(
-            totals["rows_sum_t"] > published.fillna(0.0),
-            TotalKind.SUM_OF_ROWS.value,
-            np.where(
-                totals["source_id"].str.startswith("usgs"),
-                TotalKind.PUBLISHED_ROUNDED.value,
-                TotalKind.PUBLISHED.value,
-            ),
-        ),
-    )
-    totals["total_kind"] = kind
-    note = totals["note"].fillna("").astype(str)
-    larger = has_pub & (totals["rows_sum_t"] > published.fillna(0.0))
-    totals["note"] = np.where(
-        larger,
-        (note + " Country rows exceed the published total; the sum of the rows is used.").str.strip(),
-        np.where(~has_pub, (note + " No published total; sum of the rows.").str.strip(), note),
-    )
-    return prod, totals
+    return prod, world_totals(totals)
 
 
 def _compare(
@@ -257,7 +269,7 @@ def _compare(
     a, b = merged["value_t_a"].astype(float), merged["value_t_b"].astype(float)
     denom = np.maximum(np.abs(a), np.abs(b))
     rel = np.where(denom > 0, np.abs(a - b) / np.where(denom > 0, denom, 1.0), 0.0)
-    for row, r in zip(merged[rel > rel_tol].itertuples(), rel[rel > rel_tol]):
+    for row, r in zip(merged[rel > rel_tol].itertuples(), rel[rel > rel_tol], strict=False):
         where = " ".join(str(getattr(row, c)) for c in on)
         problems.append(
             Problem(
@@ -280,12 +292,25 @@ def cross_check_sources(result: IngestResult, problems: list[Problem]) -> None:
     """
     prod = _frame(result, "production")
     totals = _frame(result, "production_totals")
-    usgs = prod[prod["source_id"].str.startswith("usgs-mcs-2024") | (
-        prod["source_id"].str.startswith("usgs-mcs-2023") & (prod["year"] == 2021)
-    )]
+    usgs = prod[
+        prod["source_id"].str.startswith("usgs-mcs-2024")
+        | (prod["source_id"].str.startswith("usgs-mcs-2023") & (prod["year"] == 2021))
+    ]
     key = ["mineral", "stage", "country", "year"]
     cols = [*key, "value_t", "source_id"]
     named = usgs[usgs["country"] != "ROW"][cols]
+    prod = prod[
+        [
+            comparable(m, s, src)
+            for m, s, src in zip(prod.mineral, prod.stage, prod.source_id, strict=False)
+        ]
+    ]
+    totals = totals[
+        [
+            comparable(m, s, src)
+            for m, s, src in zip(totals.mineral, totals.stage, totals.source_id, strict=False)
+        ]
+    ]
     for other, label in (("wmd-2024", "USGS vs WMD"), ("iea-cmde-2024", "USGS vs IEA")):
         rows = prod[(prod["source_id"] == other) & (prod["country"] != "ROW")][cols]
         _compare(named, rows, label=label, rel_tol=0.10, problems=problems, on=key)
@@ -293,10 +318,22 @@ def cross_check_sources(result: IngestResult, problems: list[Problem]) -> None:
     t = totals.rename(columns={"published_total_t": "value_t"})[[*tkey, "value_t", "source_id"]]
     t = t[pd.to_numeric(t["value_t"], errors="coerce").notna()]
     t_usgs = t[t["source_id"].str.startswith("usgs-mcs-2024")]
-    for other, label in (("wmd-2024", "USGS vs WMD totals"), ("iea-cmde-2024", "USGS vs IEA totals")):
+    for other, label in (
+        ("wmd-2024", "USGS vs WMD totals"),
+        ("iea-cmde-2024", "USGS vs IEA totals"),
+    ):
         _compare(
-            t_usgs, t[t["source_id"] == other], label=label, rel_tol=0.05, problems=problems, on=tkey
+            t_usgs,
+            t[t["source_id"] == other],
+            label=label,
+            rel_tol=0.05,
+            problems=problems,
+            on=tkey,
         )
+
+
+#: Minerals whose USGS MCS 2024 Table 5 figure is metal (refining-stage) output.
+T5_REFINING = frozenset({"gallium", "indium", "magnesium", "titanium"})
 
 
 def cross_check_leading_producers(
@@ -304,40 +341,42 @@ def cross_check_leading_producers(
 ) -> None:
     """Compare computed leading-producer shares with USGS MCS 2024 Table 5.
 
-    Table 5 prints whole percentages, so a computed share within 0.5
-    percentage points (plus rounding of the world total) agrees.
+    Table 5 prints whole percentages, so a computed 2023 share within 0.5
+    percentage points agrees. The stage compared is refining for the minerals
+    in :data:`T5_REFINING` (Table 5 reports their metal output) and mining
+    for the rest.
     """
-    for row in t5.itertuples():
-        stage_rows = production[(production["mineral"] == row.mineral) & (production["year"] == 2023)]
-        if stage_rows.empty:
+    for row in t5.to_dict(orient="records"):
+        mineral = str(row["mineral"])
+        stage = Stage.REFINING if mineral in T5_REFINING else Stage.MINING
+        tot = totals[
+            (totals["mineral"] == mineral) & (totals["stage"] == stage) & (totals["year"] == 2023)
+        ]
+        if tot.empty:
             problems.append(
-                Problem("MCS2024 T5", f"{row.mineral}: no 2023 production to compare",
-                        severity=Severity.INFO, check="leading-producers")
+                Problem(
+                    "MCS2024 T5",
+                    f"{mineral} {stage}: no 2023 production to compare",
+                    severity=Severity.INFO,
+                    check="leading-producers",
+                )
             )
             continue
-        best: tuple[float, str] | None = None
-        for stage, group in stage_rows.groupby("stage"):
-            tot = totals[
-                (totals["mineral"] == row.mineral)
-                & (totals["stage"] == stage)
-                & (totals["year"] == 2023)
-            ]
-            if tot.empty:
-                continue
-            value = group.loc[group["country"] == row.leading_country, "value_t"].sum()
-            share = float(value) / float(tot["world_total_t"].iloc[0])
-            if best is None or abs(share - row.leading_share) < abs(best[0] - row.leading_share):
-                best = (share, str(stage))
-        if best is None:
-            continue
-        share, stage = best
-        ok = abs(share - row.leading_share) <= 0.0051
+        rows = production[
+            (production["mineral"] == mineral)
+            & (production["stage"] == stage)
+            & (production["year"] == 2023)
+            & (production["country"] == row["leading_country"])
+        ]
+        share = float(rows["value_t"].sum()) / float(tot["world_total_t"].iloc[0])
+        published = float(row["leading_share"])
+        ok = abs(share - published) <= 0.005 + 1e-9
         problems.append(
             Problem(
                 "MCS2024 T5",
                 (
-                    f"{row.mineral} {stage} 2023: {row.leading_country} share {share:.3f} vs "
-                    f"published {row.leading_share:.2f}" + ("" if ok else " (disagrees)")
+                    f"{mineral} {stage} 2023: {row['leading_country']} share {share:.3f} vs "
+                    f"published {published:.2f}" + ("" if ok else " (disagrees)")
                 ),
                 severity=Severity.INFO if ok else Severity.WARNING,
                 check="leading-producers",
@@ -382,9 +421,13 @@ def mineral_stages_table(result: IngestResult, production: pd.DataFrame) -> pd.D
     rows = []
     for spec in MINERALS:
         for stage in Stage:
-            used = production[(production["mineral"] == spec.mineral) & (production["stage"] == stage)]
+            used = production[
+                (production["mineral"] == spec.mineral) & (production["stage"] == stage)
+            ]
             if not used.empty:
-                ranks = sorted(set(used["source_id"]), key=lambda s: source_rank(spec.mineral, stage, s))
+                ranks = sorted(
+                    set(used["source_id"]), key=lambda s: source_rank(spec.mineral, stage, s)
+                )
                 candidates = declared[
                     (declared["mineral"] == spec.mineral) & (declared["stage"] == stage)
                 ]
@@ -392,9 +435,15 @@ def mineral_stages_table(result: IngestResult, production: pd.DataFrame) -> pd.D
                     rank=[source_rank(spec.mineral, stage, s) for s in candidates["source_id"]]
                 ).sort_values("rank")
                 basis = str(best["basis"].iloc[0]) if not best.empty else "see note"
-                note = str(best["note"].iloc[0]) if not best.empty and isinstance(best["note"].iloc[0], str) else ""
+                note = (
+                    str(best["note"].iloc[0])
+                    if not best.empty and isinstance(best["note"].iloc[0], str)
+                    else ""
+                )
                 years = sorted({int(y) for y in used["year"]})
-                note = (note + f" Years {years[0]}-{years[-1]} from " + ", ".join(ranks) + ".").strip()
+                note = (
+                    note + f" Years {years[0]}-{years[-1]} from " + ", ".join(ranks) + "."
+                ).strip()
                 rows.append(
                     {
                         "mineral": spec.mineral,
@@ -430,7 +479,12 @@ def countries_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     """``countries`` and ``country_groups`` from country_converter."""
     codes = sorted(countries.iso3_codes())
     rows = [
-        {"country": c, "name": countries.name(c), "continent": countries.continent(c), "is_aggregate": False}
+        {
+            "country": c,
+            "name": countries.name(c),
+            "continent": countries.continent(c),
+            "is_aggregate": False,
+        }
         for c in codes
     ]
     rows += [
@@ -472,18 +526,34 @@ def _format(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             frame[f.name] = pd.to_numeric(frame[f.name], errors="coerce").astype("Int64")
         elif f.dtype == "number":
             values = pd.to_numeric(frame[f.name], errors="coerce").astype(float)
-            frame[f.name] = values.round(6)
+            frame[f.name] = values.map(_number_text)
         else:
             frame[f.name] = frame[f.name].fillna("").astype(str).str.strip()
     key = list(spec.primary_key)
     return frame.sort_values(key, kind="mergesort").reset_index(drop=True)
 
 
+def _number_text(value: float) -> str:
+    """A number as plain decimal text: integers without a point, else up to 6 decimals.
+
+    >>> _number_text(1820000.0), _number_text(0.30135636), _number_text(float("nan"))
+    ('1820000', '0.301356', '')
+    """
+    if not np.isfinite(value):
+        return ""
+    rounded = round(float(value), 6)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return f"{rounded:.6f}".rstrip("0")
+
+
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def _dedupe_latest(frame: pd.DataFrame, key: list[str], prefer: Callable[[str], int]) -> pd.DataFrame:
+def _dedupe_latest(
+    frame: pd.DataFrame, key: list[str], prefer: Callable[[str], int]
+) -> pd.DataFrame:
     """Keep one row per key, the one whose source ranks first under ``prefer``."""
     if frame.empty:
         return frame
@@ -520,7 +590,9 @@ def read_all(raw_root: Path) -> tuple[IngestResult, pd.DataFrame]:
     return result, t5
 
 
-def assemble(result: IngestResult, t5: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def assemble(
+    result: IngestResult, t5: pd.DataFrame
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Turn reader output into the package's tables; return tables and problems."""
     problems = list(result.problems)
     cross_check_sources(result, problems)
@@ -547,18 +619,28 @@ def assemble(result: IngestResult, t5: pd.DataFrame) -> tuple[dict[str, pd.DataF
         "production": production,
         "production_totals": totals,
         "reserves": _frame(result, "reserves"),
-        "prices": _dedupe_latest(_frame(result, "prices"), ["mineral", "series", "year"], _edition_rank),
-        "consumption": _dedupe_latest(
-            consumption, ["mineral", "consumer", "year", "sector", "kind", "source_id"], _edition_rank
+        "prices": _dedupe_latest(
+            _frame(result, "prices"), ["mineral", "series", "year"], _edition_rank
         ),
-        "net_import_reliance": _dedupe_latest(_frame(result, "net_import_reliance"), key_nir, _edition_rank),
+        "consumption": _dedupe_latest(
+            consumption,
+            ["mineral", "consumer", "year", "sector", "kind", "source_id"],
+            _edition_rank,
+        ),
+        "net_import_reliance": _dedupe_latest(
+            _frame(result, "net_import_reliance"), key_nir, _edition_rank
+        ),
         "import_sources": _frame(result, "import_sources"),
         "governance": _frame(result, "governance"),
         "policy_instruments": _curated("policy_instruments"),
         "projects": _curated("projects"),
         "trade": pd.DataFrame(columns=TABLES_BY_NAME["trade"].columns),
+        "published_shares": _curated("refining_published").assign(stage=Stage.REFINING.value),
+        "eu_crm_parameters": _curated("eu_crm_parameters"),
     }
-    tables["reserves"] = _dedupe_latest(tables["reserves"], ["mineral", "country", "year"], _edition_rank)
+    tables["reserves"] = _dedupe_latest(
+        tables["reserves"], ["mineral", "country", "year"], _edition_rank
+    )
     return {name: _format(frame, name) for name, frame in tables.items()}, problems
 
 
@@ -570,7 +652,9 @@ def write_package(tables: dict[str, pd.DataFrame], problems: list[Problem], out:
     (out / "datapackage.json").write_text(json.dumps(datapackage(), indent=2) + "\n")
     report = pd.DataFrame([p.as_dict() for p in problems])
     if report.empty:
-        report = pd.DataFrame(columns=["severity", "check", "file", "row", "column", "value", "why"])
+        report = pd.DataFrame(
+            columns=["severity", "check", "file", "row", "column", "value", "why"]
+        )
     report = report.sort_values(["severity", "check", "file", "why"], kind="mergesort")
     report.to_csv(out / "build-report.csv", index=False, lineterminator="\n")
 

@@ -107,9 +107,7 @@ def read_raw_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Finding
             if table.optional:
                 tables[table.name] = pd.DataFrame({c: pd.Series(dtype=str) for c in table.columns})
             else:
-                findings.append(
-                    Finding(table.name, f"file {table.path} is missing from {folder}")
-                )
+                findings.append(Finding(table.name, f"file {table.path} is missing from {folder}"))
             continue
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -233,11 +231,11 @@ def check_cells(table: Table, frame: pd.DataFrame, *, limit: int = 200) -> list[
             continue
         column = frame[field.name].fillna("").astype(str).str.strip()
         allowed = _allowed_text(field)
-        for line, text in column.items():
+        for line, text in zip(column.index.tolist(), column.tolist(), strict=True):
             if not text:
                 if field.required:
                     findings.append(
-                        Finding(table.name, "value is required", int(line), field.name, "", allowed)  # type: ignore[arg-type]
+                        Finding(table.name, "value is required", int(line), field.name, "", allowed)
                     )
                 continue
             values = [v.strip() for v in text.split(";")] if field.list_valued else [text]
@@ -245,7 +243,7 @@ def check_cells(table: Table, frame: pd.DataFrame, *, limit: int = 200) -> list[
                 problem = _check_scalar(field, value) if value else "empty list item"
                 if problem:
                     findings.append(
-                        Finding(table.name, problem, int(line), field.name, value, allowed)  # type: ignore[arg-type]
+                        Finding(table.name, problem, int(line), field.name, value, allowed)
                     )
             if len(findings) >= limit:
                 findings.append(
@@ -291,7 +289,8 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Finding]:
             if ref is None or ref_col not in ref.columns:
                 continue
             known = set(ref[ref_col].fillna("").astype(str).str.strip())
-            for line, text in frame[field.name].fillna("").astype(str).items():
+            column = frame[field.name].fillna("").astype(str)
+            for line, text in zip(column.index.tolist(), column.tolist(), strict=True):
                 values = [v.strip() for v in text.split(";")] if field.list_valued else [text]
                 for value in values:
                     if value and value not in known:
@@ -299,7 +298,7 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Finding]:
                             Finding(
                                 table.name,
                                 f"refers to a {ref_col} not in {ref_table}.csv",
-                                int(line),  # type: ignore[arg-type]
+                                int(line),
                                 field.name,
                                 value,
                                 f"a {ref_col} listed in {ref_table}.csv",

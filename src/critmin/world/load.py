@@ -42,9 +42,7 @@ class World:
         try:
             return self.tables[name]
         except KeyError:
-            raise CritminError(
-                "unknown table", given=name, allowed=sorted(self.tables)
-            ) from None
+            raise CritminError("unknown table", given=name, allowed=sorted(self.tables)) from None
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -125,6 +123,16 @@ class World:
     def trade(self) -> pd.DataFrame:
         """The ``trade`` table (empty unless a user supplies one)."""
         return self.tables["trade"]
+
+    @property
+    def published_shares(self) -> pd.DataFrame:
+        """The ``published_shares`` table (empty if the package has none)."""
+        return self.tables["published_shares"]
+
+    @property
+    def eu_crm_parameters(self) -> pd.DataFrame:
+        """The ``eu_crm_parameters`` table (empty if the package has none)."""
+        return self.tables["eu_crm_parameters"]
 
     @property
     def mineral_ids(self) -> list[str]:

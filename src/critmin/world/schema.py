@@ -547,6 +547,76 @@ TRADE = Table(
     optional=True,
 )
 
+PUBLISHED_SHARES = Table(
+    "published_shares",
+    "Country shares of a stage as published elsewhere (no tonnages), for comparison.",
+    (
+        _mineral(),
+        _stage(),
+        Field("country", "string", "Producer: ISO3 or ROW.", country=True),
+        _year("Year the share refers to (assessment year where no data year is given)."),
+        Field(
+            "share",
+            "number",
+            "Published share of world supply.",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "world_total_t",
+            "number",
+            "World total, if the source states it.",
+            unit="t",
+            required=False,
+            minimum=0,
+        ),
+        Field("basis", "string", "What the share measures, as the source defines it."),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "stage", "country", "year", "source_id"),
+    optional=True,
+)
+
+EU_CRM_PARAMETERS = Table(
+    "eu_crm_parameters",
+    "Parameters of the EU critical raw materials assessment used by the EU supply-risk method.",
+    (
+        _mineral(),
+        Field(
+            "import_reliance_share",
+            "number",
+            "EU import reliance IR.",
+            unit="share",
+            required=False,
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "substitution_index_sr",
+            "number",
+            "Substitution index for supply risk SI_SR.",
+            required=False,
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "export_restriction_note",
+            "string",
+            "Trade-related variable t as reported.",
+            required=False,
+        ),
+        Field(
+            "assessment_year", "integer", "Year of the EU assessment.", minimum=2010, maximum=2100
+        ),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "assessment_year"),
+    optional=True,
+)
+
 #: All tables, in dependency order (referenced tables first).
 TABLES: tuple[Table, ...] = (
     SOURCES,
@@ -565,6 +635,8 @@ TABLES: tuple[Table, ...] = (
     POLICY_INSTRUMENTS,
     PROJECTS,
     TRADE,
+    PUBLISHED_SHARES,
+    EU_CRM_PARAMETERS,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

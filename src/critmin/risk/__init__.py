@@ -1,0 +1,45 @@
+"""Vulnerability mapping and supply risk.
+
+Concentration of supply by mineral, stage and year; a consumer's import
+reliance and exposure to each supplier; two published supply-risk methods
+(the EU critical raw materials supply risk and GeoPolRisk); and the
+designation of priority minerals from a set of documented thresholds.
+
+Every formula, assumption and reference is in ``docs/methods.md``, section
+"Vulnerability mapping and supply risk".
+
+Conventions: shares are 0-1 fractions of the world total
+(``production_totals.world_total_t``); ``ROW`` and the unattributed remainder
+(world total minus the sum of the rows) are *atomised*: they add nothing to a
+Herfindahl-Hirschman index (so every HHI here is a lower bound) and they count
+as supply from outside any country group.
+"""
+
+from critmin.risk._common import DEFAULT_STABILITY, UNATTRIBUTED, ExposureMethod, Indicator
+from critmin.risk.concentration import concentration, country_shares, exposure, import_reliance
+from critmin.risk.priority import Thresholds, priorities
+from critmin.risk.published import (
+    EUSupplyRisk,
+    GeoPolRisk,
+    eu_supply_risk,
+    eu_supply_risk_from_world,
+    geopolrisk,
+)
+
+__all__ = [
+    "DEFAULT_STABILITY",
+    "UNATTRIBUTED",
+    "EUSupplyRisk",
+    "ExposureMethod",
+    "GeoPolRisk",
+    "Indicator",
+    "Thresholds",
+    "concentration",
+    "country_shares",
+    "eu_supply_risk",
+    "eu_supply_risk_from_world",
+    "exposure",
+    "geopolrisk",
+    "import_reliance",
+    "priorities",
+]

@@ -1,0 +1,444 @@
+"""Concentration of supply, import reliance and exposure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from critmin import countries
+from critmin.errors import CritminError
+from critmin.risk._common import (
+    _EPS,
+    _KEY,
+    _STAGES,
+    UNATTRIBUTED,
+    ExposureMethod,
+    _as_list,
+    _check_country,
+    _check_stage,
+    _denoise,
+    _members,
+    _production,
+    _stability,
+    _totals,
+)
+from critmin.world.load import World
+from critmin.world.schema import Stage
+
+# ---------------------------------------------------------------------------
+# concentration
+# ---------------------------------------------------------------------------
+
+
+def _select_keys(
+    world: World,
+    minerals: str | Iterable[str] | None,
+    stages: str | Iterable[str] | None,
+    year: int | None,
+) -> pd.DataFrame:
+    """The (mineral, stage, year, world_total_t) rows a concentration call covers."""
+    if minerals is None:
+        chosen = world.mineral_ids
+    else:
+        chosen = [world.check_mineral(m, where="minerals") for m in _as_list(minerals)]
+    stage_list = (
+        _STAGES if stages is None else [_check_stage(s, where="stages") for s in _as_list(stages)]
+    )
+    tot = _totals(world)
+    tot = tot[tot["mineral"].isin(chosen) & tot["stage"].isin(stage_list)]
+    if year is None:
+        if tot.empty:
+            with_data = sorted(set(_totals(world)["mineral"]))
+            raise CritminError(
+                "no production data for the selected minerals and stages",
+                where="minerals",
+                given=", ".join(chosen),
+                allowed=with_data or "none: the dataset has no production totals",
+            )
+        latest = tot.groupby(["mineral", "stage"])["year"].transform("max")
+        return tot[tot["year"] == latest].reset_index(drop=True)
+    keys = tot[tot["year"] == int(year)]
+    if keys.empty:
+        years = sorted({int(y) for y in tot["year"]})
+        raise CritminError(
+            "no production data for this year",
+            where="year",
+            given=year,
+            allowed=[str(y) for y in years] or "none: the selection has no production data",
+        )
+    return keys.reset_index(drop=True)
+
+
+def concentration(
+    world: World,
+    *,
+    minerals: str | Iterable[str] | None = None,
+    stages: str | Iterable[str] | None = None,
+    year: int | None = None,
+    group: str | Iterable[str] = countries.ALLIANCE,
+) -> pd.DataFrame:
+    """Concentration of supply for each mineral, stage and year.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    minerals
+        Mineral ids (or one id); None for every mineral.
+    stages
+        ``"mining"`` and/or ``"refining"``; None for both.
+    year
+        Calendar year [year]. None: for each mineral and stage, the latest year
+        with a positive world total. A year that some minerals lack skips those
+        minerals; a year that none has raises :class:`CritminError`.
+    group
+        A group name (``"ALLIANCE"``, ``"G7"``, ...) or a list of ISO3 codes and
+        groups; supply from outside it is ``outside_group_share``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (mineral, stage, year): ``world_total_t`` [t]; ``n_countries``
+        (named countries with positive output); ``hhi`` [0-1] and ``hhi_10000``
+        [0-10,000]; ``top_country`` (ISO3, "" if none), ``top_share``,
+        ``top3_share``, ``china_share`` [share]; ``gov_weighted_hhi`` [0-1];
+        ``outside_group_share``, ``unattributed_share`` [share];
+        ``is_bottleneck`` (highest hhi among the mineral's rows; ties all True);
+        ``basis`` (what the tonnes measure).
+
+    Raises
+    ------
+    CritminError
+        Unknown mineral or stage, unknown group member, or no data for ``year``.
+
+    Notes
+    -----
+    With :math:`s_c = q_c / Q` (:math:`Q` the world total):
+    :math:`HHI = \\sum_{c \\in named} s_c^2`;
+    :math:`HHI_g = \\sum_{c \\in named} s_c^2 g_c` with :math:`g_c` the
+    pv_risk_share (0.5 when missing);
+    outside-group share :math:`= 1 - \\sum_{c \\in group} s_c`. ROW and the
+    unattributed remainder add nothing to either HHI (a lower bound) and count as
+    outside the group. See docs/methods.md.
+    """
+    members = _members(group)
+    keys = _select_keys(world, minerals, stages, year)
+    rows = keys.merge(_production(world), on=_KEY, how="inner")
+    share = (rows["value_t"] / rows["world_total_t"]).to_numpy()
+    country = rows["country"]
+    named = ~country.isin(countries.AGGREGATES).to_numpy()
+    g = _stability(world, country, rows["year"])
+    sq = np.where(named, share**2, 0.0)
+    rows = rows.assign(
+        share=share,
+        sq=sq,
+        gsq=sq * g,
+        in_group=np.where(country.isin(members), share, 0.0),
+        chn=np.where(country == "CHN", share, 0.0),
+        positive=named & (rows["value_t"].to_numpy() > 0),
+    )
+    agg = rows.groupby(_KEY).agg(
+        attributed=("share", "sum"),
+        hhi=("sq", "sum"),
+        gov_weighted_hhi=("gsq", "sum"),
+        in_group=("in_group", "sum"),
+        china_share=("chn", "sum"),
+        n_countries=("positive", "sum"),
+    )
+    ranked = rows[named].sort_values(
+        [*_KEY, "share", "country"], ascending=[True, True, True, False, True]
+    )
+    top1 = (
+        ranked.groupby(_KEY)
+        .head(1)
+        .set_index(_KEY)[["country", "share"]]
+        .rename(columns={"country": "top_country", "share": "top_share"})
+    )
+    top3 = ranked.groupby(_KEY).head(3).groupby(_KEY)["share"].sum().rename("top3_share")
+    out = keys.join(agg, on=_KEY).join(top1, on=_KEY).join(top3, on=_KEY)
+    numeric = ["attributed", "hhi", "gov_weighted_hhi", "in_group", "china_share"]
+    numeric += ["n_countries", "top_share", "top3_share"]
+    out[numeric] = out[numeric].fillna(0.0)
+    out["top_country"] = out["top_country"].fillna("").astype(str)
+    out["n_countries"] = out["n_countries"].astype("int64")
+    out["hhi_10000"] = out["hhi"] * 10_000.0
+    out["outside_group_share"] = _denoise(1.0 - out["in_group"].to_numpy())
+    out["unattributed_share"] = _denoise(1.0 - out["attributed"].to_numpy())
+    peak = out.groupby("mineral")["hhi"].transform("max")
+    out["is_bottleneck"] = (out["hhi"] >= peak - _EPS).astype(bool)
+    basis = world.mineral_stages.set_index(["mineral", "stage"])["basis"]
+    out = out.join(basis, on=["mineral", "stage"])
+    out["basis"] = out["basis"].fillna("").astype(str)
+    out["_order"] = out["stage"].map(_STAGES.index)
+    out = out.sort_values(["mineral", "_order", "year"]).reset_index(drop=True)
+    columns = [
+        *_KEY,
+        "world_total_t",
+        "n_countries",
+        "hhi",
+        "hhi_10000",
+        "top_country",
+        "top_share",
+        "top3_share",
+        "china_share",
+        "gov_weighted_hhi",
+        "outside_group_share",
+        "unattributed_share",
+        "is_bottleneck",
+        "basis",
+    ]
+    return out[columns]
+
+
+def country_shares(world: World, mineral: str, stage: str, year: int) -> pd.DataFrame:
+    """Each producer's share of world production, summing to 1.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    mineral
+        Mineral id.
+    stage
+        ``"mining"`` or ``"refining"``.
+    year
+        Calendar year [year]; must have a positive world total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``country``, ``value_t`` [t], ``share`` [share]. Named countries
+        come first in descending order of share, then ``ROW`` (if published),
+        then the ``unattributed`` remainder (world total minus the sum of the
+        rows, possibly 0), so the shares sum to 1.
+
+    Raises
+    ------
+    CritminError
+        Unknown mineral or stage, or a year without data.
+    """
+    world.check_mineral(mineral, where="mineral")
+    _check_stage(stage, where="stage")
+    tot = _totals(world)
+    tot = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
+    match = tot[tot["year"] == int(year)]
+    if match.empty:
+        raise CritminError(
+            f"no production data for {mineral} ({stage}) in this year",
+            where="year",
+            given=year,
+            allowed=[str(y) for y in sorted(tot["year"])] or "none: no data for this stage",
+        )
+    total = float(match["world_total_t"].iloc[0])
+    prod = _production(world)
+    prod = prod[
+        (prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == int(year))
+    ]
+    is_agg = prod["country"].isin(countries.AGGREGATES)
+    named = prod[~is_agg].sort_values(["value_t", "country"], ascending=[False, True])
+    remainder = total - float(prod["value_t"].sum())
+    rest = pd.DataFrame({"country": [UNATTRIBUTED], "value_t": [_denoise(np.array(remainder))]})
+    out = pd.concat(
+        [named[["country", "value_t"]], prod[is_agg][["country", "value_t"]], rest],
+        ignore_index=True,
+    )
+    out["value_t"] = out["value_t"].astype(float)
+    out["share"] = out["value_t"] / total
+    return out
+
+
+# ---------------------------------------------------------------------------
+# per consumer
+# ---------------------------------------------------------------------------
+
+
+def _nir_rows(world: World, consumer: str) -> pd.DataFrame:
+    nir = world.net_import_reliance
+    nir = nir[(nir["country"] == consumer) & nir["year"].notna() & nir["nir_share"].notna()]
+    return nir.astype({"year": "int64", "nir_share": "float64"})
+
+
+def _latest_by_mineral(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """For each mineral, the row with the latest year (<= ``year`` if given)."""
+    if year is not None:
+        frame = frame[frame["year"] <= int(year)]
+    if frame.empty:
+        return frame
+    return frame.loc[frame.groupby("mineral")["year"].idxmax()]
+
+
+def import_reliance(world: World, consumer: str, *, year: int | None = None) -> pd.DataFrame:
+    """A consumer's published net import reliance, one row per mineral.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    consumer
+        ISO3 code of the importing country.
+    year
+        Calendar year [year]; None for each mineral's latest year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mineral``, ``year``, ``nir_share`` [share], ``qualifier``
+        (``=``, ``>`` lower bound, ``<`` upper bound, ``E`` net exporter),
+        ``source_id``; most import-reliant first.
+
+    Raises
+    ------
+    CritminError
+        Unknown country, a consumer without data, or a year without data.
+    """
+    consumer = _check_country(consumer, where="consumer")
+    rows = _nir_rows(world, consumer)
+    if rows.empty:
+        known = sorted(set(world.net_import_reliance["country"]))
+        raise CritminError(
+            "no net import reliance data for this consumer",
+            where="consumer",
+            given=consumer,
+            allowed=known or "none: the dataset has no net import reliance figures",
+        )
+    if year is None:
+        rows = _latest_by_mineral(rows, None)
+    else:
+        years = sorted({int(y) for y in rows["year"]})
+        rows = rows[rows["year"] == int(year)]
+        if rows.empty:
+            raise CritminError(
+                f"no net import reliance data for {consumer} in this year",
+                where="year",
+                given=year,
+                allowed=[str(y) for y in years],
+            )
+    out = rows[["mineral", "year", "nir_share", "qualifier", "source_id"]]
+    return out.sort_values(["nir_share", "mineral"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _default_stage(world: World, mineral: str) -> str:
+    return Stage.REFINING.value if world.years(mineral, Stage.REFINING) else Stage.MINING.value
+
+
+def exposure(
+    world: World,
+    consumer: str,
+    mineral: str,
+    *,
+    stage: str | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Share of a consumer's consumption supplied by each country.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    consumer
+        ISO3 code of the importing country.
+    mineral
+        Mineral id.
+    stage
+        Stage whose supply is attributed; None: refining if it has data, else
+        mining.
+    year
+        Calendar year [year]; None for the stage's latest year with data. The
+        net import reliance used is the consumer's latest figure in or before
+        ``year`` (else its latest figure).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``supplier`` (ISO3, ``ROW`` or ``unattributed``),
+        ``exposure_share`` [share of the consumer's apparent consumption],
+        ``method`` (``trade`` or ``world-pool``), ``stage``, ``year``,
+        ``nir_share`` [share], ``nir_year``. The exposures sum to ``nir_share``.
+
+    Raises
+    ------
+    CritminError
+        Unknown country, mineral or stage; no data for ``year``; no net import
+        reliance figure; or a consumer that is the world's only producer.
+
+    Notes
+    -----
+    With bilateral trade rows for (mineral, stage, importer = consumer, year):
+    :math:`e_c = NIR \\cdot m_c / \\sum_k m_k`. Otherwise the *world-pool
+    assumption*: :math:`e_s = NIR \\cdot q_s / (Q - q_{consumer})` for every
+    other producer :math:`s` (ROW and the unattributed remainder included),
+    which ignores actual trade routes. See docs/methods.md.
+    """
+    consumer = _check_country(consumer, where="consumer")
+    world.check_mineral(mineral, where="mineral")
+    stage = _default_stage(world, mineral) if stage is None else _check_stage(stage, where="stage")
+    trade = world.trade
+    trade = trade[
+        (trade["mineral"] == mineral)
+        & (trade["stage"] == stage)
+        & (trade["importer"] == consumer)
+        & trade["year"].notna()
+    ].astype({"year": "int64", "value_t": "float64"})
+    prod_years = world.years(mineral, stage)
+    if year is None:
+        if not prod_years:
+            raise CritminError(
+                f"no production data for {mineral} at this stage",
+                where="stage",
+                given=stage,
+                allowed=world.stages(mineral) or "none: no stage has data",
+            )
+        year = prod_years[-1]
+    year = int(year)
+    trade = trade[trade["year"] == year]
+    nir_all = _nir_rows(world, consumer)
+    nir_all = nir_all[nir_all["mineral"] == mineral]
+    if nir_all.empty:
+        has = world.net_import_reliance
+        raise CritminError(
+            f"no net import reliance figure for {mineral}",
+            where="consumer",
+            given=consumer,
+            allowed=sorted(set(has.loc[has["mineral"] == mineral, "country"])) or "none",
+        )
+    nir_row = _latest_by_mineral(nir_all, year)
+    if nir_row.empty:
+        nir_row = _latest_by_mineral(nir_all, None)
+    nir = float(nir_row["nir_share"].iloc[0])
+    nir_year = int(nir_row["year"].iloc[0])
+    imports = trade.groupby("exporter")["value_t"].sum()
+    if float(imports.sum()) > 0:
+        method = ExposureMethod.TRADE
+        out = pd.DataFrame(
+            {"supplier": imports.index, "exposure_share": nir * imports.to_numpy() / imports.sum()}
+        )
+    else:
+        method = ExposureMethod.WORLD_POOL
+        shares = country_shares(world, mineral, stage, year)
+        own = shares["country"] == consumer
+        pool = float(shares["value_t"].sum()) - float(shares.loc[own, "value_t"].sum())
+        if pool <= 0:
+            raise CritminError(
+                "the world-pool assumption is undefined: the consumer is the only producer",
+                where="consumer",
+                given=consumer,
+                allowed="a consumer that is not the sole producer, or trade rows for it",
+            )
+        others = shares[~own]
+        out = pd.DataFrame(
+            {
+                "supplier": others["country"].to_numpy(),
+                "exposure_share": nir * others["value_t"].to_numpy() / pool,
+            }
+        )
+    last = out["supplier"].isin([*countries.AGGREGATES, UNATTRIBUTED])
+    out = pd.concat(
+        [
+            out[~last].sort_values(["exposure_share", "supplier"], ascending=[False, True]),
+            out[last],
+        ],
+        ignore_index=True,
+    )
+    return out.assign(method=str(method), stage=stage, year=year, nir_share=nir, nir_year=nir_year)

@@ -1,0 +1,209 @@
+"""The command line, through its real entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from critmin.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_help_lists_the_commands() -> None:
+    code, out = run("--help")
+    assert code == 0
+    for command in ("risk", "priority", "report", "demo", "data"):
+        assert command in out
+
+
+def test_risk_json_2023_has_the_contract_fields() -> None:
+    code, out = run("risk", "--year", "2023", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    keys = {"mineral", "stage", "year", "world_total_t", "hhi", "top_country", "top_share"}
+    assert all(keys | {"china_share"} <= set(r) for r in rows)
+    by_key = {(r["mineral"], r["stage"]): r for r in rows}
+    # USGS MCS 2024: gallium primary production 2023, China 600,000 of 610,000 kg
+    ga = by_key[("gallium", "refining")]
+    assert ga["top_country"] == "CHN"
+    assert ga["top_share"] == pytest.approx(600 / 610)
+    assert ga["year"] == 2023
+    # IEA 2024 edition: graphite (battery grade) refining 2023, China 1851.9 of 2037.2 kt
+    assert by_key[("graphite", "refining")]["china_share"] == pytest.approx(1851.9 / 2037.2)
+    assert all(0 <= r["top_share"] <= 1 for r in rows)
+
+
+def test_risk_defaults_to_latest_year_per_mineral() -> None:
+    code, out = run("risk", "--mineral", "gallium", "--mineral", "nickel", "--format", "json")
+    assert code == 0
+    years = {(r["mineral"], r["stage"]): r["year"] for r in json.loads(out)}
+    assert years[("gallium", "refining")] == 2023
+    assert years[("nickel", "refining")] == 2024  # IEA 2025 edition
+
+
+def test_risk_csv_output() -> None:
+    code, out = run("risk", "--mineral", "tungsten", "--year", "2023", "--format", "csv")
+    assert code == 0
+    header, row = out.strip().splitlines()
+    assert header.startswith("mineral,stage,year,world_total_t")
+    assert row.startswith("tungsten,mining,2023,78000")
+
+
+def test_unknown_mineral_exits_2_and_lists_valid_ids() -> None:
+    code, out = run("risk", "--mineral", "unobtainium")
+    assert code == 2
+    assert "unknown mineral" in out
+    assert "gallium" in out
+    assert "unobtainium" in out
+
+
+def test_unknown_year_exits_2_and_lists_valid_years() -> None:
+    code, out = run("risk", "--year", "1999")
+    assert code == 2
+    assert "no production data for this year" in out
+    assert "2023" in out
+
+
+def test_unknown_stage_exits_2() -> None:
+    code, out = run("risk", "--stage", "smelting")
+    assert code == 2
+    assert "mining" in out
+    assert "refining" in out
+
+
+def test_unknown_group_exits_2() -> None:
+    code, out = run("risk", "--group", "NATO")
+    assert code == 2
+    assert "unknown country or group" in out
+
+
+def test_own_data_package_gives_hand_computed_hhi(test_data: Path) -> None:
+    code, out = run("risk", "--data", str(test_data / "tiny"), "--format", "json")
+    assert code == 0
+    rows = {(r["mineral"], r["stage"]): r for r in json.loads(out)}
+    # gallium refining 2023: CHN 98, JPN 1, ROW 1 of 100 -> 0.98^2 + 0.01^2 (ROW atomised)
+    assert rows[("gallium", "refining")]["hhi"] == pytest.approx(0.9605)
+    # graphite mining: 0.6^2 + 0.2^2 + 0.1^2 = 0.41; refining 0.9^2 + 2 * 0.05^2 = 0.815
+    assert rows[("graphite", "mining")]["hhi"] == pytest.approx(0.41)
+    assert rows[("graphite", "refining")]["hhi"] == pytest.approx(0.815)
+    assert rows[("graphite", "refining")]["is_bottleneck"] is True
+    assert rows[("graphite", "mining")]["is_bottleneck"] is False
+
+
+def test_missing_data_folder_exits_2(tmp_path: Path) -> None:
+    code, out = run("risk", "--data", str(tmp_path / "nope"))
+    assert code == 2
+    assert "--data" in out
+    assert "not found" in out
+
+
+def test_malformed_package_exits_2_with_every_problem(tmp_path: Path, test_data: Path) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(test_data / "tiny", pkg)
+    prod = pkg / "production.csv"
+    prod.write_text(
+        prod.read_text().replace("graphite,mining,BRA,2023,10", "graphite,mining,BRA,2023,-10")
+    )
+    code, out = run("risk", "--data", str(pkg))
+    assert code == 2
+    assert "production.csv line 9, column value_t: below the allowed range" in out
+    code, out = run("data", "validate", str(pkg))
+    assert code == 2
+    # the negative tonnage also gives BRA a negative share: two errors
+    assert "INVALID (2 errors" in out
+
+
+def test_validate_good_package_exits_0(test_data: Path) -> None:
+    code, out = run("data", "validate", str(test_data / "tiny"))
+    assert code == 0
+    assert "valid (0 errors" in out
+
+
+def test_priority_json_ranks_and_explains(test_data: Path) -> None:
+    code, out = run("priority", "--data", str(test_data / "tiny"), "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    first = rows[0]
+    assert first["rank"] == 1
+    assert {"indicators_met", "hhi_value", "hhi_threshold", "hhi_stage"} <= set(first)
+    # gallium: HHI 0.9605, top 0.98, China 0.98, NIR 1.0, outside G7... all met
+    ga = next(r for r in rows if r["mineral"] == "gallium")
+    assert {"hhi", "top_share", "china_share", "nir_share"} <= set(ga["indicators_met"])
+
+
+def test_priority_thresholds_file(tmp_path: Path, test_data: Path) -> None:
+    good = tmp_path / "t.yaml"
+    good.write_text("hhi: 0.99\nmin_indicators: 1\n")
+    code, out = run(
+        "priority", "--data", str(test_data / "tiny"), "--thresholds", str(good), "--format", "json"
+    )
+    assert code == 0
+    ga = next(r for r in json.loads(out) if r["mineral"] == "gallium")
+    assert "hhi" not in ga["indicators_met"]  # 0.9605 < 0.99
+    assert ga["hhi_threshold"] == 0.99
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("hhi: 0.3\ncolour: red\n")
+    code, out = run("priority", "--thresholds", str(bad))
+    assert code == 2
+    assert "unknown threshold" in out
+    assert "colour" in out
+    assert "min_indicators" in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("hhi: [0.3\n")
+    code, out = run("priority", "--thresholds", str(broken))
+    assert code == 2
+    assert "cannot parse thresholds file" in out
+
+
+def test_data_sources_for_a_mineral() -> None:
+    code, out = run("data", "sources", "gallium", "--format", "json")
+    assert code == 0
+    ids = {r["source_id"] for r in json.loads(out)}
+    assert {"usgs-mcs-2024-world", "wmd-2024"} <= ids
+    code, out = run("data", "sources", "galium")
+    assert code == 2
+
+
+def test_data_build_from_missing_folder_exits_2(tmp_path: Path) -> None:
+    code, out = run("data", "build", "--from", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "raw data folder not found" in out
+
+
+def test_data_build_from_incomplete_folder_exits_2(tmp_path: Path) -> None:
+    code, out = run("data", "build", "--from", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "raw data files are missing" in out
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    code, _ = run("report", "--out", str(target))
+    assert code == 0
+    html = target.read_text()
+    tags = re.findall(r"<(?:script|link|img)\b[^>]*>", html)
+    assert tags
+    assert all("src=" not in t and "href=" not in t for t in tags)
+    assert "Plotly.newPlot" in html
+    assert "Priority minerals" in html
+    assert "gallium" in html
+
+
+def test_demo_writes_its_outputs(tmp_path: Path) -> None:
+    code, out = run("demo", "--out", str(tmp_path))
+    assert code == 0
+    assert "Priority minerals" in out
+    for name in ("vulnerability.csv", "priorities.csv", "vulnerability-report.html"):
+        assert (tmp_path / name).stat().st_size > 0

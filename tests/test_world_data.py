@@ -1,0 +1,176 @@
+"""The shipped data package: valid, reproducible from the raw data, and faithful to it."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from critmin import risk
+from critmin.world import checks
+from critmin.world.build import build_package
+from critmin.world.ingest.usgs_mcs import read_leading_producers
+from critmin.world.load import World, default_path, load_world
+from critmin.world.schema import TABLES
+
+REQUIRED_MINERALS = [
+    "graphite",
+    "gallium",
+    "germanium",
+    "rare-earths",
+    "cobalt",
+    "nickel",
+    "lithium",
+    "antimony",
+    "tungsten",
+    "manganese",
+    "copper",
+    "platinum-group-metals",
+    "vanadium",
+    "titanium",
+    "magnesium",
+    "niobium",
+    "tantalum",
+    "tin",
+    "indium",
+    "fluorspar",
+]
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+def test_shipped_package_passes_every_check() -> None:
+    _, findings = checks.check_package(default_path())
+    assert checks.errors(findings) == []
+
+
+@pytest.mark.slow
+def test_fresh_build_reproduces_shipped_package(tmp_path: Path, shared_data: Path) -> None:
+    build_package(shared_data, tmp_path)
+    names = [t.path for t in TABLES] + ["datapackage.json", "build-report.csv"]
+    match, mismatch, errors = filecmp.cmpfiles(default_path(), tmp_path, names, shallow=False)
+    assert mismatch == [], "run `make data` and commit the result"
+    assert errors == []
+    assert sorted(match) == sorted(names)
+
+
+def test_required_minerals_are_covered_with_both_stages_explained(world: World) -> None:
+    stages = world.mineral_stages
+    for mineral in REQUIRED_MINERALS:
+        rows = stages[stages["mineral"] == mineral]
+        assert sorted(rows["stage"]) == ["mining", "refining"], mineral
+        assert (rows["coverage"] == "data").any(), mineral
+        # a stage without data says so, with a reason
+        for row in rows[rows["coverage"] != "data"].itertuples():
+            assert row.note, f"{mineral} {row.stage} has no data and no reason"
+
+
+def test_years_2018_to_2023_for_mining_minerals(world: World) -> None:
+    for mineral in ["graphite", "cobalt", "nickel", "lithium", "antimony", "tungsten"]:
+        years = world.years(mineral, "mining")
+        assert set(range(2018, 2024)) <= set(years), mineral
+
+
+def test_every_row_has_a_known_source(world: World) -> None:
+    known = set(world.sources["source_id"])
+    for name, table in world.tables.items():
+        if "source_id" in table.columns and not table.empty:
+            used = set(table["source_id"]) - {""}
+            assert used <= known, name
+
+
+def test_leading_producer_shares_match_usgs_mcs_2024_table_5(
+    world: World, shared_data: Path
+) -> None:
+    """Table 5 prints whole percentages of the rounded world total."""
+    t5 = read_leading_producers(
+        shared_data / "usgs-mcs-2024/trends/MCS2024_T5_Critical_Minerals_Salient.csv"
+    )
+    conc = risk.concentration(world, year=2023)
+    checked = 0
+    for row in t5.itertuples():
+        mine = conc[(conc["mineral"] == row.mineral)]
+        if mine.empty:
+            continue  # germanium: Table 5 prints NA
+        # Table 5's stage: metal (refining) for these, mine production for the rest
+        refined = {"gallium", "indium", "magnesium", "titanium"}
+        stage = "refining" if row.mineral in refined else "mining"
+        r = mine[mine["stage"] == stage].iloc[0]
+        assert r["top_country"] == row.leading_country, row.mineral
+        assert abs(r["top_share"] - row.leading_share) <= 0.005 + 1e-9, row.mineral
+        checked += 1
+    assert checked >= 18
+
+
+@pytest.mark.parametrize(
+    ("mineral", "stage", "country", "share"),
+    [
+        # USGS MCS 2024 (2023 estimates), Table 5 and the commodity pages
+        ("graphite", "mining", "CHN", 1_230_000 / 1_600_000),
+        ("cobalt", "mining", "COD", 170_000 / 230_000),
+        ("rare-earths", "mining", "CHN", 240_000 / 350_000),
+        ("nickel", "mining", "IDN", 1_800_000 / 3_600_000),
+        ("lithium", "mining", "AUS", 86_000 / 180_000),
+        ("antimony", "mining", "CHN", 40_000 / 83_000),
+        ("tungsten", "mining", "CHN", 63_000 / 78_000),
+        ("gallium", "refining", "CHN", 600_000 / 610_000),
+        # IEA Critical Minerals Data Explorer 2024, sheet 2, base year 2023 (kt)
+        ("cobalt", "refining", "CHN", 171.7 / 223.8),
+        ("lithium", "refining", "CHN", 113.9 / 176.3),
+        ("nickel", "refining", "IDN", 1413.7 / 3796.1),
+        ("graphite", "refining", "CHN", 1851.9 / 2037.2),
+        ("rare-earths", "refining", "CHN", 70.3 / 76.3),
+    ],
+)
+def test_2023_leading_shares_match_published_figures(
+    world: World, mineral: str, stage: str, country: str, share: float
+) -> None:
+    row = risk.concentration(world, minerals=mineral, stages=stage, year=2023).iloc[0]
+    assert row["top_country"] == country
+    assert row["top_share"] == pytest.approx(share, abs=1e-9)
+
+
+def test_china_nickel_refining_2023_from_iea(world: World) -> None:
+    row = risk.concentration(world, minerals="nickel", stages="refining", year=2023).iloc[0]
+    assert row["china_share"] == pytest.approx(1065.3 / 3796.1)
+
+
+def test_estimates_are_flagged(world: World) -> None:
+    prod = world.production
+    # USGS prints 2023 as estimates (Prod_t_est_2023)
+    usgs_2023 = prod[(prod["source_id"] == "usgs-mcs-2024-world") & (prod["year"] == 2023)]
+    assert (usgs_2023["status"] == "estimated").all()
+    # World Mining Data marks China's 2022 gallium as reported
+    ga = prod[(prod["mineral"] == "gallium") & (prod["year"] == 2020) & (prod["country"] == "CHN")]
+    assert ga["status"].tolist() == ["reported"]
+
+
+def test_wgi_missing_estimates_are_not_zero_risk(world: World) -> None:
+    gov = world.governance
+    assert gov["pv_risk_share"].between(0, 1).all()
+    # recomputed from the estimate, not taken from the source's Normalized table
+    expected = ((2.5 - gov["pv_estimate"]) / 5).clip(0, 1)
+    assert (gov["pv_risk_share"] - expected).abs().max() < 2e-6  # both printed to 6 decimals
+
+
+def test_datapackage_lists_every_table_with_units(world: World) -> None:
+    descriptor = json.loads((default_path() / "datapackage.json").read_text())
+    names = [r["name"] for r in descriptor["resources"]]
+    assert names == [t.name for t in TABLES]
+    production = descriptor["resources"][names.index("production")]
+    units = {f["name"]: f.get("unit") for f in production["schema"]["fields"]}
+    assert units["value_t"] == "t"
+
+
+def test_build_report_lists_unmapped_cells(world: World) -> None:
+    report = pd.read_csv(default_path() / "build-report.csv", dtype=str, keep_default_na=False)
+    assert set(report.columns) >= {"severity", "file", "row", "column", "value", "why"}
+    withheld = report[report["value"] == "W"]
+    assert len(withheld) > 0
+    assert (withheld["file"] != "").all()
