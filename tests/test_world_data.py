@@ -174,3 +174,11 @@ def test_build_report_lists_unmapped_cells(world: World) -> None:
     withheld = report[report["value"] == "W"]
     assert len(withheld) > 0
     assert (withheld["file"] != "").all()
+
+
+def test_docs_data_md_generated_sections_are_current(world: World) -> None:
+    from critmin.world.docs import render
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "data.md"
+    text = path.read_text(encoding="utf-8")
+    assert render(text, world) == text, "run `python -m critmin.world.docs docs/data.md`"

@@ -62,6 +62,13 @@ HEADINGS: dict[str, str] = {
     "is_bottleneck": "bottleneck",
     "indicators_met": "indicators met",
     "is_priority": "priority",
+    "exposure_share": "exposure",
+    "published_import_rank": "import rank (published)",
+    "bottleneck_stage": "bottleneck",
+    "hhi_value": "HHI",
+    "china_share_value": "China",
+    "nir_share_value": "NIR",
+    "outside_group_share_value": "outside group",
 }
 
 P = ParamSpec("P")
@@ -168,6 +175,8 @@ def emit(
 
 
 def _cell(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return "-"
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
@@ -303,8 +312,46 @@ def priority_command(
 
 
 def _priority_columns(frame: pd.DataFrame) -> list[str]:
-    wanted = ["rank", "mineral", "is_priority", "score", "indicators_met"]
+    wanted = ["rank", "mineral", "is_priority", "score", "bottleneck_stage", "hhi_value"]
+    wanted += [
+        "china_share_value",
+        "nir_share_value",
+        "outside_group_share_value",
+        "indicators_met",
+    ]
     return [c for c in wanted if c in frame.columns]
+
+
+@app.command("exposure")
+@handle_errors
+def exposure_command(
+    consumer: Annotated[str, typer.Argument(help="Importing country (ISO3), e.g. USA.")],
+    mineral: Annotated[
+        str | None,
+        typer.Option("--mineral", "-m", help="Show exposure to each supplier for this mineral."),
+    ] = None,
+    stage: Annotated[
+        StageOption | None, typer.Option("--stage", help="Stage. Default: refining if it has data.")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest.")] = None,
+    fmt: FormatOption = Format.TABLE,
+    data: DataOption = None,
+) -> None:
+    """A consumer's net import reliance, or its exposure to each supplier of one mineral."""
+    world = _world(data)
+    if mineral is None:
+        frame = risk.import_reliance(world, consumer, year=year)
+        emit(frame, fmt, title=f"Net import reliance of {consumer.upper()}")
+        return
+    frame = risk.exposure(world, consumer, mineral, stage=stage.value if stage else None, year=year)
+    emit(
+        frame,
+        fmt,
+        title=(
+            f"Exposure of {consumer.upper()} to each supplier of {mineral} "
+            "(share of its consumption; see docs/methods.md for the method)"
+        ),
+    )
 
 
 @data_app.command("build")

@@ -355,7 +355,10 @@ def exposure(
         Columns ``supplier`` (ISO3, ``ROW`` or ``unattributed``),
         ``exposure_share`` [share of the consumer's apparent consumption],
         ``method`` (``trade`` or ``world-pool``), ``stage``, ``year``,
-        ``nir_share`` [share], ``nir_year``. The exposures sum to ``nir_share``.
+        ``nir_share`` [share], ``nir_year``, and ``published_import_rank``
+        (the supplier's rank among the consumer's major import sources in the
+        ``import_sources`` table, if listed; a check on the world-pool
+        assumption). The exposures sum to ``nir_share``.
 
     Raises
     ------
@@ -441,4 +444,14 @@ def exposure(
         ],
         ignore_index=True,
     )
-    return out.assign(method=str(method), stage=stage, year=year, nir_share=nir, nir_year=nir_year)
+    ranks = world.import_sources
+    ranks = ranks[(ranks["consumer"] == consumer) & (ranks["mineral"] == mineral)]
+    rank = ranks.groupby("partner")["rank"].min()
+    return out.assign(
+        method=str(method),
+        stage=stage,
+        year=year,
+        nir_share=nir,
+        nir_year=nir_year,
+        published_import_rank=out["supplier"].map(rank).astype("Int64"),
+    )

@@ -70,6 +70,15 @@ NO_DATA_REASONS: dict[tuple[str, str], tuple[Coverage, str]] = {
     ),
 }
 
+for _element in ("ndpr", "dysprosium", "terbium"):
+    for _stage in ("mining", "refining"):
+        NO_DATA_REASONS[(_element, _stage)] = (
+            Coverage.NO_DATA,
+            "Only global clean-technology demand is published (IEA Critical Minerals Data "
+            "Explorer); no source ingested gives production of this element by country. "
+            "See rare-earths for rare-earth oxide mining and magnet rare-earth refining.",
+        )
+
 #: Default reason for a stage without data.
 NO_DATA_DEFAULT = (
     "No country-level production for this stage in the sources critmin ingests "
@@ -671,6 +680,20 @@ def build_package(raw_root: Path, out: Path) -> BuildReport:
     tables, problems = assemble(result, t5)
     write_package(tables, problems, out)
     _, findings = checks.check_package(out)
+    # the package checks' findings (totals outside rounding, ...) join the report
+    problems += [
+        Problem(
+            file=f"{f.table}.csv",
+            why=f.what,
+            row=f.line,
+            column=f.column,
+            value=f.value,
+            severity=Severity.ERROR if f.level == checks.Level.ERROR else Severity.WARNING,
+            check="package",
+        )
+        for f in findings
+    ]
+    write_package(tables, problems, out)
     report = BuildReport(out, {k: len(v) for k, v in tables.items()}, problems, findings)
     bad = checks.errors(findings)
     if bad:
