@@ -24,6 +24,7 @@ from rich.table import Table
 
 from critmin import countries, risk
 from critmin.errors import CritminError, DataPackageError
+from critmin.report import VULNERABILITY_COLUMNS, vulnerability_report
 from critmin.world.load import World, load_world
 
 app = typer.Typer(
@@ -234,20 +235,7 @@ def risk_command(
         frame,
         fmt,
         title="Supply concentration (shares are fractions of the world total)",
-        columns=[
-            "mineral",
-            "stage",
-            "year",
-            "world_total_t",
-            "hhi",
-            "top_country",
-            "top_share",
-            "top3_share",
-            "china_share",
-            "gov_weighted_hhi",
-            "outside_group_share",
-            "is_bottleneck",
-        ],
+        columns=VULNERABILITY_COLUMNS,
     )
 
 
@@ -466,7 +454,6 @@ def report_command(
     data: DataOption = None,
 ) -> None:
     """Write a self-contained HTML vulnerability report (works offline)."""
-    from critmin.report import vulnerability_report
 
     world = _world(data)
     path = vulnerability_report(world, out_file, year=year)
@@ -482,7 +469,6 @@ def demo_command(
     data: DataOption = None,
 ) -> None:
     """The main job on the shipped data: vulnerability map, priorities, HTML report."""
-    from critmin.report import vulnerability_report
 
     world = _world(data)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -491,18 +477,7 @@ def demo_command(
         frame,
         Format.TABLE,
         title="Vulnerability map: latest year per mineral and stage",
-        columns=[
-            "mineral",
-            "stage",
-            "year",
-            "world_total_t",
-            "hhi",
-            "top_country",
-            "top_share",
-            "china_share",
-            "outside_group_share",
-            "is_bottleneck",
-        ],
+        columns=VULNERABILITY_COLUMNS,
     )
     prio = risk.priorities(world)
     emit(prio, Format.TABLE, title="Priority minerals", columns=_priority_columns(prio))

@@ -30,6 +30,23 @@ padding:0 .4rem;margin-right:.2rem;white-space:nowrap}
 """
 
 
+#: Columns of the vulnerability table shown by the CLI and the report.
+VULNERABILITY_COLUMNS = [
+    "mineral",
+    "stage",
+    "year",
+    "world_total_t",
+    "hhi",
+    "top_country",
+    "top_share",
+    "top3_share",
+    "china_share",
+    "gov_weighted_hhi",
+    "outside_group_share",
+    "is_bottleneck",
+]
+
+
 def _table_html(frame: pd.DataFrame, *, formats: dict[str, str] | None = None) -> str:
     formats = formats or {}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
@@ -162,19 +179,7 @@ def vulnerability_report(world: World, path: Path, *, year: int | None = None) -
     group = ", ".join(countries.ALLIANCE_MEMBERS)
     figures = [hhi_heatmap(conc), share_bars(world, conc), china_vs_outside(conc)]
     parts = [_figure_html(fig, first=i == 0) for i, fig in enumerate(figures)]
-    conc_cols = [
-        "mineral",
-        "stage",
-        "year",
-        "world_total_t",
-        "hhi",
-        "top_country",
-        "top_share",
-        "china_share",
-        "gov_weighted_hhi",
-        "outside_group_share",
-        "is_bottleneck",
-    ]
+    conc_cols = VULNERABILITY_COLUMNS
     prio_cols = [
         c for c in ("rank", "mineral", "is_priority", "score", "indicators_met") if c in prio
     ]
