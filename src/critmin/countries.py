@@ -76,6 +76,7 @@ def _table() -> pd.DataFrame:
     return table.drop_duplicates("ISO3").set_index("ISO3")
 
 
+@cache
 def iso3_codes() -> frozenset[str]:
     """All ISO3 codes known to country_converter."""
     return frozenset(_table().index)

@@ -646,6 +646,8 @@ def assemble(
         "trade": pd.DataFrame(columns=TABLES_BY_NAME["trade"].columns),
         "published_shares": _curated("refining_published").assign(stage=Stage.REFINING.value),
         "eu_crm_parameters": _curated("eu_crm_parameters"),
+        "demand_shares": _curated("demand_shares"),
+        "observed_responses": _curated("observed_responses"),
     }
     tables["reserves"] = _dedupe_latest(
         tables["reserves"], ["mineral", "country", "year"], _edition_rank

@@ -135,6 +135,16 @@ class World:
         return self.tables["eu_crm_parameters"]
 
     @property
+    def demand_shares(self) -> pd.DataFrame:
+        """The ``demand_shares`` table (empty if the package has none)."""
+        return self.tables["demand_shares"]
+
+    @property
+    def observed_responses(self) -> pd.DataFrame:
+        """The ``observed_responses`` table (empty if the package has none)."""
+        return self.tables["observed_responses"]
+
+    @property
     def mineral_ids(self) -> list[str]:
         """All mineral ids, sorted."""
         return sorted(self.minerals["mineral"])

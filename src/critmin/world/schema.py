@@ -617,6 +617,58 @@ EU_CRM_PARAMETERS = Table(
     optional=True,
 )
 
+DEMAND_SHARES = Table(
+    "demand_shares",
+    "Consumers' published shares of world demand, where no tonnage is published.",
+    (
+        _mineral(),
+        Field("consumer", "string", "Consumer: ISO3 or EU27."),
+        _year("Year the share refers to."),
+        Field(
+            "share_of_world_demand",
+            "number",
+            "Share of world demand.",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+        Field("basis", "string", "What the share measures, as the source defines it."),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "consumer", "year", "source_id"),
+    optional=True,
+)
+
+OBSERVED_RESPONSES = Table(
+    "observed_responses",
+    "Observed price and export-volume responses to historical export restrictions.",
+    (
+        Field("event", "string", "Historical event id, e.g. ga-ge-2023."),
+        _mineral(),
+        Field(
+            "metric",
+            "string",
+            "What was observed.",
+            enum=(
+                "price_change_share",
+                "price_level",
+                "export_volume_change_share",
+                "export_volume_t",
+            ),
+        ),
+        Field("market", "string", "Market, grade or statistic observed."),
+        Field("period_from", "string", "Start of the period (YYYY-MM).", pattern=r"\d{4}-\d{2}"),
+        Field("period_to", "string", "End of the period (YYYY-MM).", pattern=r"\d{4}-\d{2}"),
+        Field("value", "number", "Observed value."),
+        Field("unit", "string", "Unit of value (share, USD/kg, t)."),
+        _source(),
+        _note(),
+    ),
+    ("event", "mineral", "metric", "market", "period_from", "period_to", "source_id"),
+    optional=True,
+)
+
 #: All tables, in dependency order (referenced tables first).
 TABLES: tuple[Table, ...] = (
     SOURCES,
@@ -637,6 +689,8 @@ TABLES: tuple[Table, ...] = (
     TRADE,
     PUBLISHED_SHARES,
     EU_CRM_PARAMETERS,
+    DEMAND_SHARES,
+    OBSERVED_RESPONSES,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

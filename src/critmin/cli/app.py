@@ -118,6 +118,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
         except CritminError as exc:
             err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            for line in getattr(exc, "problems", [])[:100]:
+                err.print(f"  {line}", highlight=False, markup=False)
             raise typer.Exit(2) from None
 
     return wrapper

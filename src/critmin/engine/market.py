@@ -1,0 +1,458 @@
+"""Baseline markets: who supplies whom, how much, at what price.
+
+:func:`build_markets` turns the dataset and a scenario into one
+:class:`MineralMarket` per simulated mineral: plain arrays of baseline monthly
+output by producer, demand by consumer, the baseline flow matrices between
+stages, capacities, the base price and the elasticities. Everything here is
+deterministic; the monthly dynamics are in :mod:`critmin.engine.run`.
+
+Equations and assumptions are in docs/methods.md, section "Disruption simulator".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from critmin import countries
+from critmin.errors import CritminError
+from critmin.scenario import Scenario
+from critmin.world.load import World
+from critmin.world.schema import Stage
+
+#: Price series used as each mineral's baseline price (the final stage's product).
+REFERENCE_PRICE_SERIES: dict[str, str] = {
+    "antimony": "antimony metal, 99.65% min, CIF (Argus)",
+    "cobalt": "cobalt, LME cash",
+    "copper": "copper grade A, LME cash",
+    "fluorspar": "fluorspar, acid grade, US import unit value CIF",
+    "gallium": "gallium, high-purity (99.999%+), US import unit value",
+    "germanium": "germanium metal, 99.999%, Europe (Argus)",
+    "graphite": "natural graphite, flake, US import unit value",
+    "indium": "indium, 99.99%, Rotterdam, duties unpaid",
+    "lithium": "lithium carbonate, battery grade, contract, Europe and US",
+    "magnesium": "magnesium metal, European free market",
+    "manganese": "manganese ore, 44% Mn, CIF China (per kg Mn content)",
+    "nickel": "nickel, LME cash",
+    "niobium": "ferroniobium, US trade unit value (gross weight)",
+    "palladium": "palladium, Engelhard unfabricated",
+    "platinum": "platinum, Engelhard unfabricated",
+    "platinum-group-metals": "platinum, Engelhard unfabricated",
+    "rare-earths": "neodymium oxide, 99.5% min",
+    "tantalum": "tantalite (per kg Ta2O5 content)",
+    "tin": "tin, LME cash",
+    "titanium": "titanium sponge, US import unit value",
+    "tungsten": "tungsten concentrate, Rotterdam (per kg WO3 content)",
+    "vanadium": "vanadium pentoxide, China (CRU)",
+}
+
+#: Minerals whose USGS apparent consumption is on the mining stage's basis
+#: (rare-earth oxide; natural graphite), so a consumer's share of world demand
+#: is taken against world mine output rather than final-stage output.
+CONSUMPTION_ON_MINING_BASIS = frozenset({"rare-earths", "graphite"})
+
+ROW = "ROW"
+
+
+@dataclass
+class Stage2:
+    """One stage's producers: codes, baseline monthly output and capacity [t/month]."""
+
+    stage: str
+    codes: list[str]
+    output: np.ndarray
+    capacity: np.ndarray
+    year: int
+
+
+@dataclass
+class MineralMarket:
+    """Baseline market of one mineral, in tonnes per month of the final stage's basis.
+
+    Attributes
+    ----------
+    mineral
+        Mineral id.
+    final
+        Producers of the final stage (refiners, or miners for one-stage minerals).
+    mining
+        Miners when the mineral has two stages, else None.
+    yield_ratio
+        Final-stage output per tonne of mined output at baseline [t/t]; converts
+        mining quantities to the final basis.
+    consumers
+        Consumer codes (explicit consumers, then ``ROW``).
+    demand
+        Baseline demand per consumer [t/month].
+    demand_sources
+        Where each consumer's demand comes from.
+    flows
+        Baseline deliveries from final-stage producers to consumers, shape
+        (producers, consumers) [t/month]; rows sum to output, columns to demand.
+    feed_flows
+        Baseline ore flows from miners to refiners, shape (miners, refiners)
+        [t/month, final basis], or None.
+    alliance
+        True for consumers in the allied price segment.
+    base_price_usd_per_kg
+        Baseline price [USD/kg] and ``price_source``.
+    """
+
+    mineral: str
+    final: Stage2
+    mining: Stage2 | None
+    yield_ratio: float
+    consumers: list[str]
+    demand: np.ndarray
+    demand_sources: list[str]
+    flows: np.ndarray
+    feed_flows: np.ndarray | None
+    alliance: np.ndarray
+    alliance_members: frozenset[str]
+    base_price_usd_per_kg: float
+    price_source: str
+    demand_elasticity: float
+    supply_elasticity: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def stages(self) -> list[str]:
+        """Stages simulated, upstream first."""
+        return [s.stage for s in (self.mining, self.final) if s is not None]
+
+    def producers(self, stage: str) -> Stage2:
+        """The producers of ``stage``."""
+        if self.mining is not None and stage == self.mining.stage:
+            return self.mining
+        if stage == self.final.stage:
+            return self.final
+        raise CritminError(
+            f"{self.mineral} has no {stage} stage in the simulation",
+            where="stage",
+            given=stage,
+            allowed=self.stages,
+        )
+
+
+def _stage_supply(
+    world: World, mineral: str, stage: str, year: int | None, min_share: float, headroom: float
+) -> Stage2:
+    """Producers of one stage in the base year, small ones merged into ROW."""
+    years = world.years(mineral, stage)
+    if not years:
+        raise CritminError(f"no production data for {mineral} {stage}", where="minerals")
+    use = year if year is not None and year in years else years[-1]
+    prod = world.production
+    rows = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == use)]
+    tot = world.production_totals
+    total = float(
+        tot.loc[
+            (tot["mineral"] == mineral) & (tot["stage"] == stage) & (tot["year"] == use),
+            "world_total_t",
+        ].iloc[0]
+    )
+    named = rows[rows["country"] != ROW].sort_values(
+        ["value_t", "country"], ascending=[False, True]
+    )
+    keep = named[named["value_t"] >= min_share * total]
+    codes = keep["country"].tolist()
+    output = keep["value_t"].to_numpy(dtype=float)
+    capacity = keep["capacity_t"].to_numpy(dtype=float)
+    rest = total - float(output.sum())
+    if rest > 0:
+        codes.append(ROW)
+        output = np.append(output, rest)
+        capacity = np.append(capacity, np.nan)
+    known = np.isfinite(capacity) & (capacity >= output)
+    capacity = np.where(known, capacity, output * (1.0 + headroom))
+    return Stage2(stage, codes, output / 12.0, capacity / 12.0, int(use))
+
+
+def pool_flows(
+    supply: np.ndarray, supply_codes: list[str], demand: np.ndarray, demand_codes: list[str]
+) -> np.ndarray:
+    """Baseline flows: domestic supply first, the rest through a world pool.
+
+    Each buyer first takes its own country's output (up to its demand); the
+    remaining demand is met from the pool of all producers' exportable surplus,
+    in proportion to each producer's surplus. ``ROW`` buys from ``ROW`` first.
+    Rows of the result sum to ``supply`` and columns to ``demand`` when the
+    totals are equal.
+
+    >>> pool_flows(np.array([8.0, 2.0]), ["CHN", "AUS"], np.array([5.0, 5.0]), ["CHN", "USA"])
+    array([[5., 3.],
+           [0., 2.]])
+    """
+    flows = np.zeros((len(supply), len(demand)))
+    surplus = supply.astype(float).copy()
+    deficit = demand.astype(float).copy()
+    for j, code in enumerate(demand_codes):
+        if code in supply_codes:
+            i = supply_codes.index(code)
+            own = min(surplus[i], deficit[j])
+            flows[i, j] += own
+            surplus[i] -= own
+            deficit[j] -= own
+    total_deficit = deficit.sum()
+    total_surplus = surplus.sum()
+    if total_deficit > 0 and total_surplus > 0:
+        scale = min(1.0, total_deficit / total_surplus)
+        flows += np.outer(surplus * scale, deficit / total_deficit)
+    return flows
+
+
+def ras(
+    matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, iterations: int = 200
+) -> np.ndarray:
+    """Scale ``matrix`` so its rows and columns sum to the given margins (RAS / IPF)."""
+    out = matrix.astype(float).copy()
+    for _ in range(iterations):
+        r = out.sum(axis=1)
+        out *= np.divide(rows, r, out=np.ones_like(rows, dtype=float), where=r > 0)[:, None]
+        c = out.sum(axis=0)
+        out *= np.divide(cols, c, out=np.ones_like(cols, dtype=float), where=c > 0)[None, :]
+        if np.allclose(out.sum(axis=1), rows, rtol=1e-12, atol=1e-9):
+            break
+    return out
+
+
+def _trade_flows(
+    world: World,
+    mineral: str,
+    stage: str,
+    year: int,
+    supply: Stage2,
+    demand: np.ndarray,
+    consumers: list[str],
+    base: np.ndarray,
+) -> tuple[np.ndarray, list[str]]:
+    """Replace the pool's import mix with a user's bilateral trade table where given."""
+    trade = world.trade
+    rows = trade[(trade["mineral"] == mineral) & (trade["stage"] == stage)]
+    if rows.empty:
+        return base, []
+    rows = rows[rows["year"] == rows["year"].max()]
+    flows = base.copy()
+    used = []
+    for j, code in enumerate(consumers):
+        mine = rows[rows["importer"] == code]
+        if mine.empty:
+            continue
+        imports = mine.groupby("exporter")["value_t"].sum()
+        mix = np.array([float(imports.get(c, 0.0)) for c in supply.codes])
+        if mix.sum() <= 0:
+            continue
+        domestic = flows[supply.codes.index(code), j] if code in supply.codes else 0.0
+        need = flows[:, j].sum() - domestic
+        new = need * mix / mix.sum()
+        if code in supply.codes:
+            new[supply.codes.index(code)] += domestic
+        flows[:, j] = new
+        used.append(code)
+    if used:
+        flows = ras(flows, supply.output, demand)
+    return flows, used
+
+
+#: Order of preference among consumption kinds.
+_KIND_ORDER = {"apparent": 0, "reported": 1, "demand": 2}
+
+
+def _world_total(world: World, mineral: str, stage: str, year: int) -> float | None:
+    tot = world.production_totals
+    rows = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
+    if rows.empty:
+        return None
+    exact = rows[rows["year"] == year]
+    use = exact if not exact.empty else rows[rows["year"] == rows["year"].max()]
+    return float(use["world_total_t"].iloc[0])
+
+
+def _consumer_demand(
+    world: World, scenario: Scenario, mineral: str, world_demand: float, reference_stage: str
+) -> tuple[list[str], np.ndarray, list[str]]:
+    """Explicit consumers' baseline demand [t/month], then ROW as the remainder.
+
+    A consumer's share of world demand comes, in order of preference, from the
+    scenario's ``market.consumers``; from the ``consumption`` table (its latest
+    figure over the world total of the reference stage in the same year:
+    apparent, else reported, else demand); or from the ``demand_shares``
+    table (latest year). The share is applied to the base year's world demand.
+    """
+    shares: dict[str, tuple[float, str]] = {}
+    ds = world.demand_shares
+    rows = ds[(ds["mineral"] == mineral) & ds["consumer"].map(countries.is_country)]
+    for code, group in rows.groupby("consumer"):
+        latest = group.sort_values("year").iloc[-1]
+        shares[str(code)] = (
+            float(latest["share_of_world_demand"]),
+            f"{latest['source_id']} ({int(latest['year'])} share of world demand)",
+        )
+    cons = world.consumption
+    rows = cons[
+        (cons["mineral"] == mineral)
+        & cons["consumer"].map(countries.is_country)
+        & (cons["sector"] == "all")
+        & cons["kind"].isin(list(_KIND_ORDER))
+    ]
+    for code, group in rows.groupby("consumer"):
+        group = group.assign(_k=group["kind"].map(_KIND_ORDER))
+        best = group[group["_k"] == group["_k"].min()].sort_values("year").iloc[-1]
+        total = _world_total(world, mineral, reference_stage, int(best["year"]))
+        if not total:
+            continue
+        shares[str(code)] = (
+            float(best["value_t"]) / total,
+            f"{best['source_id']} ({int(best['year'])} {best['kind']} consumption "
+            f"over world {reference_stage} output)",
+        )
+    for code, spec in scenario.market.consumers.items():
+        demand = spec.get(mineral)
+        if demand is None:
+            continue
+        if demand.share_of_world_demand is not None:
+            share = demand.share_of_world_demand
+        else:
+            share = float(demand.tonnes_per_year or 0.0) / 12.0 / world_demand
+        shares[code] = (share, f"scenario: {demand.source}")
+    codes = sorted(shares)
+    values = [shares[c][0] * world_demand for c in codes]
+    sources = [shares[c][1] for c in codes]
+    if sum(values) > world_demand * (1 + 1e-9):
+        raise CritminError(
+            f"explicit consumers' demand for {mineral} exceeds world demand",
+            where="market.consumers",
+            given=", ".join(f"{c} {shares[c][0]:.3f}" for c in codes),
+            allowed="shares of world demand summing to at most 1",
+        )
+    codes.append(ROW)
+    values.append(max(world_demand - sum(values), 0.0))
+    sources.append("world demand minus the explicit consumers")
+    return codes, np.array(values), sources
+
+
+def _base_price(world: World, scenario: Scenario, mineral: str) -> tuple[float, str]:
+    if mineral in scenario.market.base_prices_usd_per_kg:
+        return float(scenario.market.base_prices_usd_per_kg[mineral]), "scenario"
+    series = REFERENCE_PRICE_SERIES.get(mineral)
+    prices = world.prices
+    rows = prices[(prices["mineral"] == mineral) & prices["price_usd_per_kg"].notna()]
+    if series is not None and (rows["series"] == series).any():
+        rows = rows[rows["series"] == series]
+    if rows.empty:
+        raise CritminError(
+            f"no baseline price for {mineral}",
+            where="market.base_prices_usd_per_kg",
+            allowed="a price in the dataset or one given in the scenario",
+        )
+    latest = rows[rows["year"] == rows["year"].max()].iloc[0]
+    return (
+        float(latest["price_usd_per_kg"]),
+        f"{latest['series']} {int(latest['year'])} ({latest['source_id']})",
+    )
+
+
+def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarket:
+    """The baseline market of one mineral (see the module docstring)."""
+    market = scenario.market
+    stages = world.stages(mineral)
+    if not stages:
+        raise CritminError(
+            f"{mineral} has no production data to simulate",
+            where="minerals",
+            given=mineral,
+            allowed=[m for m in world.mineral_ids if world.stages(m)],
+        )
+    final_stage = stages[-1]
+    final = _stage_supply(
+        world,
+        mineral,
+        final_stage,
+        market.base_year,
+        market.min_supplier_share,
+        market.capacity_headroom_share,
+    )
+    mining = None
+    yield_ratio = 1.0
+    if len(stages) == 2:
+        mining = _stage_supply(
+            world,
+            mineral,
+            Stage.MINING.value,
+            market.base_year,
+            market.min_supplier_share,
+            market.capacity_headroom_share,
+        )
+        yield_ratio = float(final.output.sum() / mining.output.sum())
+        mining = Stage2(
+            mining.stage,
+            mining.codes,
+            mining.output * yield_ratio,
+            mining.capacity * yield_ratio,
+            mining.year,
+        )
+    world_demand = float(final.output.sum())
+    reference = (
+        Stage.MINING.value
+        if mineral in CONSUMPTION_ON_MINING_BASIS and mining is not None
+        else final.stage
+    )
+    consumers, demand, sources = _consumer_demand(world, scenario, mineral, world_demand, reference)
+    flows = pool_flows(final.output, final.codes, demand, consumers)
+    flows, traded = _trade_flows(
+        world, mineral, final.stage, final.year, final, demand, consumers, flows
+    )
+    notes = []
+    if traded:
+        notes.append(f"bilateral trade table used for {', '.join(traded)}")
+    feed = None
+    if mining is not None:
+        feed = pool_flows(mining.output, mining.codes, final.output, final.codes)
+    alliance_members = set(countries.expand(market.alliance))
+    alliance = np.array([c in alliance_members for c in consumers])
+    price, price_source = _base_price(world, scenario, mineral)
+    override = market.elasticity_overrides.get(mineral, {})
+    return MineralMarket(
+        mineral=mineral,
+        final=final,
+        mining=mining,
+        yield_ratio=yield_ratio,
+        consumers=consumers,
+        demand=demand,
+        demand_sources=sources,
+        flows=flows,
+        feed_flows=feed,
+        alliance=alliance,
+        alliance_members=frozenset(alliance_members),
+        base_price_usd_per_kg=price,
+        price_source=price_source,
+        demand_elasticity=float(override.get("demand", market.demand_elasticity)),
+        supply_elasticity=float(override.get("supply", market.supply_elasticity)),
+        notes=notes,
+    )
+
+
+def build_markets(world: World, scenario: Scenario) -> list[MineralMarket]:
+    """One :class:`MineralMarket` per mineral the scenario simulates."""
+    return [build_market(world, scenario, m) for m in scenario.mineral_ids()]
+
+
+def baseline_table(markets: list[MineralMarket]) -> pd.DataFrame:
+    """The baseline of each market, one row per mineral (for reports)."""
+    rows = []
+    for m in markets:
+        rows.append(
+            {
+                "mineral": m.mineral,
+                "stages": ";".join(m.stages),
+                "final_stage_year": m.final.year,
+                "world_demand_t_per_year": float(m.demand.sum() * 12),
+                "yield_ratio": m.yield_ratio,
+                "base_price_usd_per_kg": m.base_price_usd_per_kg,
+                "price_source": m.price_source,
+                "consumers": ";".join(m.consumers),
+            }
+        )
+    return pd.DataFrame(rows)
