@@ -150,31 +150,23 @@ def calibrate_restrictions(world: World, imposer: list[str]) -> Calibration:
     table = world.policy_instruments
     members = set(countries.expand(imposer))
     rows = table[(table["kind"] == "export-restriction") & table["actor"].isin(members)]
-    starts = [_month(str(r["effective"]) or str(r["announced"])) for _, r in rows.iterrows()]
-    starts = [
-        s if s is not None else _month(str(r["announced"]))
-        for s, (_, r) in zip(starts, rows.iterrows(), strict=True)
-    ]
     dates = [
-        _month(str(v)) for col in ("announced", "effective", "ends") for v in table[col] if str(v)
+        m for col in ("announced", "effective", "ends") for v in table[col] if (m := _month(str(v)))
     ]
-    valid = [s for s in starts if s is not None]
-    if len(valid) < 2 or not dates:
-        raise CritminError(
-            "too few historical restrictions to calibrate the stochastic generator",
-            where="events",
-            given=f"{len(valid)} restriction(s) by {', '.join(sorted(members))}",
-            allowed="rate_per_year, severity_share and mean_duration_months given explicitly",
-        )
-    end_of_data = max(d for d in dates if d is not None)
-    window = (end_of_data - min(valid)) / 12.0
+    evidence: list[str] = []
+    starts: list[float] = []
     exposure = 0.0
     ended = 0
-    evidence = []
     bans = 0
-    for (_, r), start in zip(rows.iterrows(), starts, strict=True):
+    end_of_data = max(dates) if dates else 0.0
+    for _, r in rows.iterrows():
+        start = _month(str(r["effective"]))
         if start is None:
+            evidence.append(
+                f"{r['instrument_id']}: never in force (no effective date); not counted"
+            )
             continue
+        starts.append(start)
         stop = _month(str(r["ends"]))
         if stop is not None:
             ended += 1
@@ -184,10 +176,19 @@ def calibrate_restrictions(world: World, imposer: list[str]) -> Calibration:
         is_ban = str(r["targets"]) not in ("", "all") or "ban" in str(r["name"]).lower()
         bans += int(is_ban)
         evidence.append(
-            f"{r['instrument_id']}: from {r['effective'] or r['announced']}"
+            f"{r['instrument_id']}: from {r['effective']}"
             + (f" to {r['ends']}" if r["ends"] else " (in force)")
             + (", ban/targeted" if is_ban else ", licensing")
         )
+    valid = starts
+    if len(valid) < 2:
+        raise CritminError(
+            "too few historical restrictions to calibrate the stochastic generator",
+            where="events",
+            given=f"{len(valid)} restriction(s) by {', '.join(sorted(members))}",
+            allowed="rate_per_year, severity_share and mean_duration_months given explicitly",
+        )
+    window = (end_of_data - min(valid)) / 12.0
     n = len(valid)
     mean_duration = exposure / max(ended, 1)
     return Calibration(

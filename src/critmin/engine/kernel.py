@@ -354,7 +354,7 @@ def run_kernel(
                 member_gap, member_demand, out=np.zeros_like(member_gap), where=member_demand > 0
             )
             triggered = (member_price > plan.trigger_price) | (short > plan.trigger_shortfall)
-            cap = np.where(triggered, np.minimum(stock[:, h], plan.max_release_t), 0.0)
+            limit = np.where(triggered, np.minimum(stock[:, h], plan.max_release_t), 0.0)
             if plan.allocation == "by_shortfall":
                 weight = gap * plan.members
             elif plan.allocation == "by_consumption":
@@ -365,7 +365,8 @@ def run_kernel(
             alloc = (
                 np.minimum(
                     gap,
-                    weight * np.divide(cap, wsum, out=np.zeros_like(cap), where=wsum > 0)[:, None],
+                    weight
+                    * np.divide(limit, wsum, out=np.zeros_like(limit), where=wsum > 0)[:, None],
                 )
                 * plan.members
             )
@@ -386,9 +387,13 @@ def run_kernel(
         ratio_a = _ratio((requested * alliance).sum(axis=1), (supplied * alliance).sum(axis=1))
         ratio_r = _ratio((requested * ~alliance).sum(axis=1), (supplied * ~alliance).sum(axis=1))
         ratio_w = _ratio(requested.sum(axis=1), supplied.sum(axis=1))
-        target_a = np.where(split, ratio_a, ratio_w) ** steep
-        target_r = np.where(split, ratio_r, ratio_w) ** steep
-        lo, hi = 1.0 / params.max_price_ratio, params.max_price_ratio
+        cap = np.log(params.max_price_ratio)
+        log_a = np.clip(
+            steep * np.log(np.maximum(np.where(split, ratio_a, ratio_w), 1e-300)), -cap, cap
+        )
+        log_r = np.clip(
+            steep * np.log(np.maximum(np.where(split, ratio_r, ratio_w), 1e-300)), -cap, cap
+        )
         alpha = params.price_adjustment_share
         if floor is not None:
             cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]
@@ -411,7 +416,7 @@ def run_kernel(
 
         out.demand[:, t] = desired
         out.consumption[:, t] = consumption
-        out.unmet[:, t] = np.maximum(demand - consumption, 0.0)
+        out.unmet[:, t] = np.maximum(desired - consumption, 0.0)
         out.price_alliance[:, t] = pr_a
         out.price_rest[:, t] = pr_r
         out.reserve_stock[:, t] = stock
@@ -422,9 +427,19 @@ def run_kernel(
             lowest = np.minimum(lowest, feed_stock.min(axis=1))
         np.minimum(out.min_stock, lowest, out=out.min_stock)
 
-        pr_a = np.clip(np.exp((1 - alpha) * np.log(pr_a) + alpha * np.log(target_a)), lo, hi)
-        pr_r = np.clip(np.exp((1 - alpha) * np.log(pr_r) + alpha * np.log(target_r)), lo, hi)
+        pr_a = np.exp(np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap))
+        pr_r = np.exp(np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap))
     return out
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, 0 where den is 0."""
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    """Natural log with 0 mapped to a very negative number instead of -inf."""
+    return np.log(np.maximum(x, 1e-300))
 
 
 def _ratio(requested: np.ndarray, supplied: np.ndarray) -> np.ndarray:

@@ -1,0 +1,393 @@
+"""The disruption simulator: hand-computed cases on the tiny world, and invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from critmin.engine.market import build_market, pool_flows
+from critmin.engine.policies import DAYS_PER_MONTH
+from critmin.engine.run import simulate
+from critmin.errors import CritminError
+from critmin.results import to_dataset
+from critmin.scenario import ScenarioError, parse_scenario
+from critmin.world.load import World, load_world
+
+ZERO_ELASTICITY = {"demand_elasticity": 0.0, "supply_elasticity": 0.0}
+
+
+@pytest.fixture(scope="module")
+def tiny(test_data: Path) -> World:
+    return load_world(test_data / "tiny")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+def scenario(**fields: Any) -> Any:
+    base: dict[str, Any] = {"name": "t", "horizon_months": 3, "paths": 1, "seed": 1}
+    base.update(fields)
+    return parse_scenario(base)
+
+
+def run(world: World, **fields: Any) -> xr.Dataset:
+    return to_dataset(simulate(world, scenario(**fields)))
+
+
+def ban(minerals: list[str], targets: list[str], **extra: Any) -> dict[str, Any]:
+    event = {
+        "type": "export_restriction",
+        "imposer": "CHN",
+        "minerals": minerals,
+        "targets": targets,
+        "severity_share": 1.0,
+        "leakage_share": 0.0,
+    }
+    event.update(extra)
+    return event
+
+
+def usa_unmet(ds: xr.Dataset, mineral: str = "gallium") -> float:
+    return float(ds["expected_shortfall_t"].sel(mineral=mineral, consumer="USA"))
+
+
+# --- baseline market --------------------------------------------------------------------
+
+
+def test_pool_flows_domestic_first_then_pool() -> None:
+    # CHN makes 8 and uses 5; AUS makes 2; USA needs 5 from the pool of CHN 3 + AUS 2
+    flows = pool_flows(np.array([8.0, 2.0]), ["CHN", "AUS"], np.array([5.0, 5.0]), ["CHN", "USA"])
+    np.testing.assert_allclose(flows, [[5.0, 3.0], [0.0, 2.0]])
+
+
+def test_tiny_gallium_market_by_hand(tiny: World) -> None:
+    market = build_market(tiny, scenario(minerals=["gallium"]), "gallium")
+    # 2023: CHN 98, JPN 1, ROW 1 t; USA consumes 19 of the world's 100 t
+    assert market.final.codes == ["CHN", "JPN", "ROW"]
+    assert market.consumers == ["USA", "ROW"]
+    np.testing.assert_allclose(market.demand * 12, [19.0, 81.0])
+    # ROW buys its own 1 t first; the rest of demand (USA 19, ROW 80) from the pool of
+    # CHN 98 and JPN 1, in proportion to the deficits
+    np.testing.assert_allclose(
+        market.flows * 12, [[98 * 19 / 99, 98 * 80 / 99], [19 / 99, 80 / 99], [0.0, 1.0]]
+    )
+    assert market.base_price_usd_per_kg == 450.0
+
+
+# --- hand-computed restrictions ------------------------------------------------------------
+
+#: One month of demand held as commercial stock.
+ONE_MONTH = {"inventory_days": DAYS_PER_MONTH}
+
+
+def test_ban_without_rerouting_by_hand(tiny: World) -> None:
+    """USA loses CHN's 98/99 of its supply; one month of stock; no re-routing.
+
+    Month 0: the stock covers the gap 19/12 * 98/99, leaving 19/12 * 1/99.
+    Month 1: unmet 19/12 * 98/99 - 19/12 * 1/99 = 19/12 * 97/99.
+    Month 2: unmet 19/12 * 98/99.
+    """
+    ds = run(
+        tiny,
+        events=[ban(["gallium"], ["USA"])],
+        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+    )
+    assert usa_unmet(ds) == pytest.approx(19 / 12 * (97 + 98) / 99, rel=1e-12)
+    assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
+    # withheld by China: its sales to the USA, 98 * 19 / 99 t a year, for 3 months
+    assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(98 * 19 / 99 / 4)
+
+
+def test_full_rerouting_sends_all_other_supply_to_the_target(tiny: World) -> None:
+    """With re-routing 1, the USA gets every non-Chinese tonne: JPN 1 + ROW 1 = 2 t/yr.
+
+    Month 0: gap 17/12 covered by the stock (19/12), leaving 2/12.
+    Month 1: unmet 17/12 - 2/12 = 15/12. Month 2: unmet 17/12.
+    """
+    ds = run(
+        tiny,
+        events=[ban(["gallium"], ["USA"])],
+        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 1.0},
+    )
+    assert usa_unmet(ds) == pytest.approx(32 / 12, rel=1e-12)
+    # ROW is made whole by China's re-routed volume
+    assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
+
+
+def test_leakage_lets_half_the_blocked_volume_through(tiny: World) -> None:
+    """Leakage 0.5: the USA loses 19/12 * 49/99 a month.
+
+    Months 0 and 1 are covered by the stock (19/12); month 2 draws the last
+    19/12 * 1/99, so unmet = 19/12 * 48/99.
+    """
+    ds = run(
+        tiny,
+        events=[ban(["gallium"], ["USA"], leakage_share=0.5)],
+        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+    )
+    assert usa_unmet(ds) == pytest.approx(19 / 12 * 48 / 99, rel=1e-12)
+
+
+def test_reserve_covers_the_gap_by_hand(tiny: World) -> None:
+    """A 10 t US reserve releasing up to 5 t a month covers months 1 and 2 entirely."""
+    reserve = {
+        "holder": "usa",
+        "members": {"USA": 1.0},
+        "minerals": ["gallium"],
+        "target": {"tonnes": 10.0},
+        "drawdown_trigger": {"price_ratio_above": None, "shortfall_share_above": 0.0},
+        "max_release_share_per_month": 0.5,
+        "replenish": None,
+    }
+    ds = run(
+        tiny,
+        events=[ban(["gallium"], ["USA"])],
+        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+        policies={"reserves": [reserve]},
+    )
+    assert usa_unmet(ds) == pytest.approx(0.0, abs=1e-12)
+    released = float(ds["reserve_released_t"].sel(mineral="gallium", holder="usa"))
+    assert released == pytest.approx(19 / 12 * (97 + 98) / 99, rel=1e-12)
+    final_stock = float(ds["reserve_stock_mean_t"].sel(mineral="gallium", holder="usa")[-1])
+    assert final_stock == pytest.approx(10.0 - released, rel=1e-12)
+
+
+def test_price_floor_cost_by_hand(tiny: World) -> None:
+    """Floor 900 $/kg over a 450 $/kg market on China's 98 t/yr: 450 $/kg x 98,000 kg."""
+    ds = run(
+        tiny,
+        horizon_months=12,
+        minerals=["gallium"],
+        market=ZERO_ELASTICITY,
+        policies={
+            "price_floors": [{"mineral": "gallium", "floor_usd_per_kg": 900, "covered": ["CHN"]}]
+        },
+    )
+    assert float(ds["floor_cost_usd"].sel(mineral="gallium")) == pytest.approx(450 * 98_000)
+
+
+def test_mining_ban_starves_refiners_elsewhere(tiny: World) -> None:
+    """Graphite ore: CHN refines all its own ore, so MOZ is the exporter that matters.
+
+    Refiners' feed deficits (CHN 30, JPN 5, USA 5 t/yr) are met from the pool of
+    MOZ 20, BRA 10 and ROW 10, so MOZ sells the US refiner 20 * 5/40 = 2.5 t/yr.
+    A MOZ ban on ore to the USA withholds 2.5/12 t a month: 1.25 t over 6 months.
+    With no stocks anywhere, the US refiner makes 2.5/12 t a month less, so
+    consumers are short by exactly as much: 1.25 t.
+    """
+    ds = run(
+        tiny,
+        horizon_months=6,
+        events=[{**ban(["graphite"], ["USA"], stage="mining"), "imposer": "MOZ"}],
+        market={
+            **ZERO_ELASTICITY,
+            "rerouting_share": 0.0,
+            "inventory_days": 0.0,
+            "base_prices_usd_per_kg": {"graphite": 1.0},
+        },
+    )
+    assert float(ds["withheld_t"].sel(mineral="graphite")) == pytest.approx(1.25, rel=1e-12)
+    shortfall = float(ds["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
+    assert shortfall == pytest.approx(1.25, rel=1e-9)
+    assert float(ds["mass_balance_max_rel_error"].sel(mineral="graphite")) < 1e-12
+
+
+def test_chinese_ore_ban_has_no_effect_when_china_refines_all_its_ore(tiny: World) -> None:
+    ds = run(
+        tiny,
+        horizon_months=6,
+        events=[ban(["graphite"], ["USA"], stage="mining")],
+        market={**ZERO_ELASTICITY, "base_prices_usd_per_kg": {"graphite": 1.0}},
+    )
+    assert float(ds["withheld_t"].sel(mineral="graphite")) == 0.0
+    assert float(ds["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD")) == 0.0
+
+
+# --- invariants ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "minerals", [["gallium"], ["graphite", "rare-earths", "cobalt", "tungsten"]]
+)
+def test_no_events_stays_at_baseline(world: World, minerals: list[str]) -> None:
+    ds = run(world, horizon_months=24, paths=70, minerals=minerals)
+    # floating-point noise only: relative to baseline demand
+    relative = ds["expected_shortfall_t"] / ds["baseline_demand_t"]
+    assert float(np.abs(relative).max()) < 1e-12
+    assert float(np.abs(ds["price_ratio_fan"] - 1.0).max()) < 1e-12
+    gap = (ds["consumption_mean_t"] - ds["demand_mean_t"]) / ds["demand_mean_t"]
+    assert float(np.abs(gap).max()) < 1e-12
+    assert float(ds["withheld_t"].max()) == 0.0
+
+
+def test_same_seed_bit_identical_whatever_the_batch_size(world: World) -> None:
+    events = [
+        {
+            **ban(["gallium", "graphite"], ["USA", "JPN"]),
+            "severity_share": {"dist": "uniform", "low": 0.2, "high": 0.9},
+            "duration_months": {"dist": "triangular", "low": 2, "mode": 6, "high": 18},
+            "start_month": {"dist": "uniform", "low": 0, "high": 6},
+        },
+        {"type": "stochastic_restrictions", "minerals": ["rare-earths", "antimony"]},
+    ]
+    sc = scenario(horizon_months=24, paths=300, seed=42, events=events)
+    results = [to_dataset(simulate(world, sc, batch_size=b)) for b in (64, 200, 1024)]
+    for other in results[1:]:
+        xr.testing.assert_identical(results[0], other)
+    different = to_dataset(simulate(world, sc, seed=43))
+    assert not different.equals(results[0])
+
+
+severities = st.floats(0.0, 1.0)
+shares = st.floats(0.0, 1.0)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    severity=severities,
+    leakage=shares,
+    rerouting=shares,
+    outage=shares,
+    surge=st.floats(0.0, 1.0),
+    start=st.integers(0, 10),
+    duration=st.integers(1, 20),
+    stock_days=st.floats(0.0, 120.0),
+)
+def test_mass_balance_and_no_negative_stock(
+    world: World,
+    severity: float,
+    leakage: float,
+    rerouting: float,
+    outage: float,
+    surge: float,
+    start: int,
+    duration: int,
+    stock_days: float,
+) -> None:
+    events = [
+        {
+            **ban(["graphite", "rare-earths", "gallium"], ["ALLIANCE"]),
+            "severity_share": severity,
+            "leakage_share": leakage,
+            "start_month": start,
+            "duration_months": duration,
+        },
+        {
+            "type": "production_outage",
+            "country": "COD",
+            "minerals": ["cobalt"],
+            "share_lost": outage,
+            "start_month": start,
+            "duration_months": duration,
+        },
+        {
+            "type": "demand_surge",
+            "minerals": ["graphite"],
+            "increase_share": surge,
+            "start_month": start,
+        },
+    ]
+    reserve = {
+        "holder": "usa",
+        "members": {"USA": 1},
+        "minerals": ["graphite", "gallium"],
+        "target": {"days_of_consumption": 90},
+        "initial_stock": {"days_of_consumption": stock_days},
+    }
+    ds = run(
+        world,
+        horizon_months=30,
+        paths=64,
+        events=events,
+        market={"rerouting_share": rerouting},
+        policies={"reserves": [reserve]},
+    )
+    assert float(ds["mass_balance_max_rel_error"].max()) < 1e-9
+    assert float(ds["min_stock_t"].min()) >= -1e-9
+    assert float(ds["expected_shortfall_t"].min()) >= 0.0
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    low=st.floats(0.0, 60.0),
+    extra=st.floats(0.0, 120.0),
+    severity=st.floats(0.1, 1.0),
+    trigger=st.floats(1.0, 3.0),
+)
+def test_more_initial_reserve_never_raises_expected_shortfall(
+    world: World, low: float, extra: float, severity: float, trigger: float
+) -> None:
+    def shortfall(days: float) -> float:
+        reserve = {
+            "holder": "japan",
+            "members": {"JPN": 1},
+            "minerals": ["gallium"],
+            "target": {"days_of_consumption": 180},
+            "initial_stock": {"days_of_consumption": days},
+            "drawdown_trigger": {"price_ratio_above": trigger, "shortfall_share_above": 0.02},
+            "replenish": None,
+        }
+        events = [
+            {
+                **ban(["gallium"], ["JPN", "USA"]),
+                "severity_share": {"dist": "uniform", "low": severity * 0.5, "high": severity},
+                "duration_months": {"dist": "uniform", "low": 3, "high": 24},
+            }
+        ]
+        ds = run(
+            world,
+            horizon_months=36,
+            paths=64,
+            seed=5,
+            events=events,
+            policies={"reserves": [reserve]},
+        )
+        return float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="JPN"))
+
+    assert shortfall(low + extra) <= shortfall(low) * (1 + 1e-9) + 1e-9
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def test_unknown_mineral_in_scenario_is_reported_with_its_path(world: World) -> None:
+    with pytest.raises(ScenarioError) as info:
+        simulate(world, scenario(events=[ban(["galium"], ["USA"])]))
+    assert any(
+        p.startswith("events[0].minerals[0]: unknown mineral 'galium'") for p in info.value.problems
+    )
+
+
+def test_reserve_member_without_demand_is_refused(world: World) -> None:
+    reserve = {
+        "holder": "can",
+        "members": {"CAN": 1},
+        "minerals": ["gallium"],
+        "target": {"tonnes": 1},
+    }
+    with pytest.raises(CritminError, match="not consumers of gallium"):
+        simulate(world, scenario(policies={"reserves": [reserve]}))
+
+
+def test_outage_of_a_non_producer_is_refused(world: World) -> None:
+    event = {
+        "type": "production_outage",
+        "country": "FRA",
+        "minerals": ["cobalt"],
+        "share_lost": 0.5,
+    }
+    with pytest.raises(ScenarioError) as info:
+        simulate(world, scenario(events=[event]))
+    assert "FRA does not produce cobalt" in info.value.problems[0]
