@@ -229,15 +229,31 @@ def summary(ds: xr.Dataset, run: RunOutput) -> dict[str, Any]:
                 "months_to_recovery_mean": _num(row["months_to_recovery_mean"]),
             }
         reserves = {}
+        plans = {
+            plan.holder: (stat.market, plan)
+            for stat in run.stats
+            if stat.market.mineral == m
+            for plan in stat.policies.reserves
+        }
         for h in ds["holder"].values.tolist() if "holder" in ds.dims else []:
             target = float(sel["reserve_target_t"].sel(holder=h))
             if np.isnan(target):
                 continue
+            purchase = float(sel["reserve_purchase_usd"].sel(holder=h))
+            revenue = float(sel["reserve_release_usd"].sel(holder=h))
+            market, plan = plans[h]
+            split = {
+                code: _num((purchase - revenue) * share)
+                for code, share in zip(market.consumers, plan.cost_split, strict=True)
+                if share > 0
+            }
             reserves[h] = {
                 "target_t": target,
                 "released_t": _num(sel["reserve_released_t"].sel(holder=h)),
-                "purchase_cost_usd": _num(sel["reserve_purchase_usd"].sel(holder=h)),
-                "release_revenue_usd": _num(sel["reserve_release_usd"].sel(holder=h)),
+                "purchase_cost_usd": _num(purchase),
+                "release_revenue_usd": _num(revenue),
+                "net_fiscal_cost_usd": _num(purchase - revenue),
+                "net_fiscal_cost_by_member_usd": split,
                 "min_days_of_cover": _num(sel["reserve_days_of_cover"].sel(holder=h).min()),
             }
         minerals[m] = {
