@@ -24,7 +24,7 @@ from rich.table import Table
 
 from critmin import countries, risk
 from critmin.errors import CritminError, DataPackageError
-from critmin.report import VULNERABILITY_COLUMNS, vulnerability_report
+from critmin.report import VULNERABILITY_COLUMNS, simulation_report, vulnerability_report
 from critmin.world.load import World, load_world
 
 app = typer.Typer(
@@ -447,18 +447,53 @@ def data_sources(
 @app.command("report")
 @handle_errors
 def report_command(
+    run_dir: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A run folder written by 'critmin simulate --out': report that run. "
+            "Without it: the vulnerability report of the world dataset.",
+            metavar="RUN_DIR",
+            show_default=False,
+        ),
+    ] = None,
     out_file: Annotated[
-        Path, typer.Option("--out", help="HTML file to write.", metavar="FILE")
-    ] = Path("critmin-vulnerability.html"),
+        Path | None,
+        typer.Option(
+            "--out",
+            help="HTML file to write. Default: RUN_DIR/report.html, or "
+            "critmin-vulnerability.html without RUN_DIR.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Year. Default: latest per mineral.")
+        int | None,
+        typer.Option(
+            "--year", help="Vulnerability report only: year. Default: latest per mineral."
+        ),
     ] = None,
     data: DataOption = None,
 ) -> None:
-    """Write a self-contained HTML vulnerability report (works offline)."""
+    """Write a self-contained HTML report (works offline).
 
-    world = _world(data)
-    path = vulnerability_report(world, out_file, year=year)
+    With RUN_DIR: the stress-test report of a simulation run (headline figures,
+    world map of shortfalls, fan charts, reserves, assumptions). Without it:
+    the vulnerability report of the world dataset.
+    """
+    if run_dir is None:
+        path = vulnerability_report(
+            _world(data), out_file or Path("critmin-vulnerability.html"), year=year
+        )
+    else:
+        for given, option in ((year, "--year"), (data, "--data")):
+            if given is not None:
+                raise CritminError(
+                    "applies only to the vulnerability report (without RUN_DIR)",
+                    where=option,
+                    given=str(given),
+                    allowed="'critmin report RUN_DIR [--out FILE]'",
+                )
+        path = simulation_report(run_dir, out_file)
     out.print(f"report written to {path}", highlight=False)
 
 

@@ -1,0 +1,252 @@
+"""Tables of a simulation run: headline figures, shortfall by consumer, reserves.
+
+Pure functions of a run's labelled results (:func:`critmin.results.read_run`);
+:func:`critmin.report.simulation_report` lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from critmin.report._html import NumberFormat
+from critmin.report.geo import country_name
+from critmin.results import WORLD
+
+#: Headings of the headline table (column -> heading).
+HEADLINE_HEADINGS: dict[str, str] = {
+    "mineral": "mineral",
+    "baseline_demand_t": "baseline demand t",
+    "expected_shortfall_t": "expected shortfall t",
+    "expected_shortfall_share": "share of demand",
+    "p50_shortfall_t": "P50 t",
+    "p95_shortfall_t": "P95 t",
+    "p99_shortfall_t": "P99 t",
+    "cvar95_shortfall_t": "CVaR95 t",
+    "peak_price_ratio_alliance": "peak price alliance",
+    "peak_price_ratio_rest": "peak price rest",
+    "months_to_recovery_mean": "months to recovery",
+    "months_to_recovery_p95": "months to recovery P95",
+    "floor_cost_usd": "floor cost USD",
+    "reserve_net_cost_usd": "reserve net cost USD",
+    "fiscal_cost_usd": "fiscal cost USD",
+}
+#: Headings of the per-consumer tables.
+CONSUMER_HEADINGS: dict[str, str] = {
+    "mineral": "mineral",
+    "consumer": "consumer",
+    "name": "name",
+    "baseline_demand_t": "baseline demand t",
+    "expected_shortfall_t": "expected shortfall t",
+    "expected_shortfall_share": "share of demand",
+    "p95_shortfall_t": "P95 t",
+    "cvar95_shortfall_t": "CVaR95 t",
+    "months_to_recovery_mean": "months to recovery",
+}
+
+
+def tonnes(value: float) -> str:
+    """Tonnes with precision that suits the size.
+
+    >>> tonnes(1234567.8), tonnes(49.119), tonnes(0.01234)
+    ('1,234,568', '49.1', '0.0123')
+    """
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+def usd(value: float) -> str:
+    """US dollars in millions or billions.
+
+    >>> usd(382049.6), usd(2.5e9), usd(-1.109e7), usd(0.0)
+    ('$0.38 M', '$2.50 bn', '-$11.09 M', '$0')
+    """
+    if value == 0:
+        return "$0"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{sign}${size / 1e9:,.2f} bn"
+    return f"{sign}${size / 1e6:,.2f} M"
+
+
+#: Number formats of the run tables (column -> format).
+FORMATS: dict[str, NumberFormat] = {
+    "baseline_demand_t": tonnes,
+    "expected_shortfall_t": tonnes,
+    "p50_shortfall_t": tonnes,
+    "p95_shortfall_t": tonnes,
+    "p99_shortfall_t": tonnes,
+    "cvar95_shortfall_t": tonnes,
+    "expected_shortfall_share": ".2%",
+    "peak_price_ratio_alliance": ".2f",
+    "peak_price_ratio_rest": ".2f",
+    "months_to_recovery_mean": ".1f",
+    "months_to_recovery_p95": ".0f",
+    "floor_cost_usd": usd,
+    "reserve_net_cost_usd": usd,
+    "fiscal_cost_usd": usd,
+    "reserve_purchase_usd": usd,
+    "reserve_release_usd": usd,
+    "target_t": tonnes,
+    "released_t": tonnes,
+    "min_days_of_cover": ".0f",
+}
+
+
+def has_reserves(ds: xr.Dataset) -> bool:
+    """True if the run has strategic reserves (a non-empty ``holder`` dimension)."""
+    return "holder" in ds.dims and ds.sizes["holder"] > 0
+
+
+def _share(shortfall: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(demand > 0, shortfall / demand, np.nan)
+
+
+def headline_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per mineral: world shortfall, its quantiles, peak prices, recovery and costs.
+
+    Parameters
+    ----------
+    ds
+        A run's results (:func:`critmin.results.read_run`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`HEADLINE_HEADINGS`. Tonnes are totals over the
+        horizon [t]; ``expected_shortfall_share`` is the expected shortfall
+        over the baseline demand of the horizon [share]; peak prices are the
+        mean over paths of each path's highest price ratio to baseline [-];
+        costs are means over paths of totals over the horizon [USD]: the
+        reserves' net cost is purchases minus the revenue of releases (sold at
+        the market price; negative when releases earned more than purchases
+        cost), and the fiscal cost adds the price floors' cost.
+    """
+    world = ds.sel(consumer=WORLD)
+    quantile = world["shortfall_quantile_t"]
+    peak = ds["peak_price_ratio_mean"]
+    if has_reserves(ds):
+        net = (ds["reserve_purchase_usd"] - ds["reserve_release_usd"]).sum("holder").values
+    else:
+        net = np.zeros(ds.sizes["mineral"])
+    floors = ds["floor_cost_usd"].values
+    expected = world["expected_shortfall_t"].values
+    baseline = world["baseline_demand_t"].values
+    return pd.DataFrame(
+        {
+            "mineral": [str(m) for m in ds["mineral"].values],
+            "baseline_demand_t": baseline,
+            "expected_shortfall_t": expected,
+            "expected_shortfall_share": _share(expected, baseline),
+            "p50_shortfall_t": quantile.sel(quantile=0.5).values,
+            "p95_shortfall_t": quantile.sel(quantile=0.95).values,
+            "p99_shortfall_t": quantile.sel(quantile=0.99).values,
+            "cvar95_shortfall_t": world["cvar95_shortfall_t"].values,
+            "peak_price_ratio_alliance": peak.sel(segment="alliance").values,
+            "peak_price_ratio_rest": peak.sel(segment="rest").values,
+            "months_to_recovery_mean": world["months_to_recovery_mean"].values,
+            "months_to_recovery_p95": world["months_to_recovery_p95"].values,
+            "floor_cost_usd": floors,
+            "reserve_net_cost_usd": net,
+            "fiscal_cost_usd": floors + net,
+        }
+    ).astype({c: float for c in HEADLINE_HEADINGS if c != "mineral"})
+
+
+def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per mineral and consumer with demand (ISO3 countries, ``ROW``, ``WORLD``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`CONSUMER_HEADINGS`; consumers without demand
+        for a mineral are left out.
+    """
+    parts = ds[
+        [
+            "baseline_demand_t",
+            "expected_shortfall_t",
+            "cvar95_shortfall_t",
+            "months_to_recovery_mean",
+        ]
+    ]
+    parts["p95_shortfall_t"] = ds["shortfall_quantile_t"].sel(quantile=0.95, drop=True)
+    frame = parts.to_dataframe().reset_index()
+    frame = frame[frame["baseline_demand_t"].notna()].reset_index(drop=True)
+    frame["mineral"] = frame["mineral"].astype(str)
+    frame["consumer"] = frame["consumer"].astype(str)
+    frame["name"] = [country_name(c) if c != WORLD else "World" for c in frame["consumer"]]
+    frame["expected_shortfall_share"] = _share(
+        frame["expected_shortfall_t"].to_numpy(), frame["baseline_demand_t"].to_numpy()
+    )
+    return frame[list(CONSUMER_HEADINGS)]
+
+
+def reserve_holders(ds: xr.Dataset, mineral: str) -> list[str]:
+    """Holders with a reserve of ``mineral`` in the run (empty without reserves)."""
+    if not has_reserves(ds):
+        return []
+    target = ds["reserve_target_t"].sel(mineral=mineral)
+    return [str(h) for h, t in zip(ds["holder"].values, target.values, strict=True) if t == t]
+
+
+def reserve_table(ds: xr.Dataset, summary: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """One row per holder and mineral: target, releases, costs and the lowest cover.
+
+    Parameters
+    ----------
+    ds
+        A run's results.
+    summary
+        The run's ``summary.json``; when it splits a reserve's net cost among
+        its members (``net_fiscal_cost_by_member_usd``), the split is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``holder``, ``mineral``, ``target_t`` [t], ``released_t`` (mean over
+        paths) [t], ``reserve_purchase_usd``, ``reserve_release_usd`` (revenue
+        of releases at the market price), ``reserve_net_cost_usd`` (purchases
+        minus revenue) [USD], ``cost_by_member`` (text) and
+        ``min_days_of_cover`` (lowest monthly mean) [days].
+    """
+    minerals = (summary or {}).get("minerals", {})
+    rows = []
+    for mineral in ds["mineral"].values:
+        for holder in reserve_holders(ds, str(mineral)):
+            one = ds.sel(mineral=mineral, holder=holder)
+            purchase = float(one["reserve_purchase_usd"])
+            revenue = float(one["reserve_release_usd"])
+            split = (
+                minerals.get(str(mineral), {})
+                .get("reserves", {})
+                .get(holder, {})
+                .get("net_fiscal_cost_by_member_usd")
+                or {}
+            )
+            rows.append(
+                {
+                    "holder": holder,
+                    "mineral": str(mineral),
+                    "target_t": float(one["reserve_target_t"]),
+                    "released_t": float(one["reserve_released_t"]),
+                    "reserve_purchase_usd": purchase,
+                    "reserve_release_usd": revenue,
+                    "reserve_net_cost_usd": purchase - revenue,
+                    "cost_by_member": "; ".join(
+                        f"{code}: {usd(float(v))}" for code, v in split.items() if v is not None
+                    ),
+                    "min_days_of_cover": float(one["reserve_days_of_cover"].min()),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,213 @@
+"""The stress-test report of a simulation run (``critmin report RUN_DIR``).
+
+It reads a run folder written by ``critmin simulate --out`` (the labelled
+results in ``results.nc``, ``summary.json`` and the resolved ``scenario.yaml``)
+and writes one self-contained HTML file: headline figures per mineral, a world
+map of who runs short, fan charts of shortfall and prices, reserve levels, and
+the scenario's assumptions. It opens offline: plotly.js and the map's country
+shapes are embedded (see :mod:`critmin.report.geo`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+import yaml
+
+from critmin import __version__
+from critmin.errors import CritminError
+from critmin.report._html import Figures, table_html, write_page
+from critmin.report.geo import country_codes, geo_assets_script
+from critmin.report.run_charts import fan_figure, reserve_figure, shortfall_map
+from critmin.report.run_tables import (
+    CONSUMER_HEADINGS,
+    FORMATS,
+    HEADLINE_HEADINGS,
+    consumer_table,
+    has_reserves,
+    headline_table,
+    reserve_table,
+)
+from critmin.report.scenario_tables import assumptions_html
+from critmin.results import NETCDF_FILE, SCENARIO_FILE, read_run
+
+#: Short headings of the table beside the map.
+_BESIDE_HEADINGS = {"expected_shortfall_t": "shortfall t", "expected_shortfall_share": "share"}
+#: Default file name of the report inside the run folder.
+REPORT_FILE = "report.html"
+#: Variables of ``results.nc`` the report reads (reserve variables only when there are holders).
+REQUIRED_VARIABLES = (
+    "expected_shortfall_t",
+    "baseline_demand_t",
+    "shortfall_quantile_t",
+    "cvar95_shortfall_t",
+    "months_to_recovery_mean",
+    "months_to_recovery_p95",
+    "peak_price_ratio_mean",
+    "price_ratio_fan",
+    "shortfall_share_fan",
+    "floor_cost_usd",
+)
+RESERVE_VARIABLES = (
+    "reserve_stock_mean_t",
+    "reserve_stock_fan_t",
+    "reserve_days_of_cover",
+    "reserve_target_t",
+    "reserve_purchase_usd",
+    "reserve_release_usd",
+    "reserve_released_t",
+)
+
+
+def _check_variables(ds: xr.Dataset, where: Path) -> None:
+    wanted = REQUIRED_VARIABLES + (RESERVE_VARIABLES if has_reserves(ds) else ())
+    missing = [v for v in wanted if v not in ds.data_vars]
+    if missing:
+        raise CritminError(
+            "the run's results.nc lacks variables the report needs "
+            "(written by another critmin version?); run 'critmin simulate' again",
+            where=str(where),
+            given=", ".join(missing),
+        )
+
+
+def _read_scenario(run_dir: Path) -> tuple[str, Mapping[str, Any]]:
+    path = run_dir / SCENARIO_FILE
+    if not path.is_file():
+        raise CritminError(
+            "not a run folder: files missing",
+            where=str(run_dir),
+            given=SCENARIO_FILE,
+            allowed="a folder written by 'critmin simulate --out'",
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CritminError(f"cannot read the run's scenario: {exc}", where=str(path)) from None
+    if not isinstance(data, dict):
+        raise CritminError("the run's scenario is not a mapping", where=str(path))
+    return text, data
+
+
+def _section_reserves(ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figures) -> str:
+    table = reserve_table(ds, summary)
+    if table.empty:
+        return "<p>The scenario holds no strategic reserves.</p>"
+    headings = {
+        "target_t": "target t",
+        "released_t": "released t (mean)",
+        "reserve_purchase_usd": "purchases USD",
+        "reserve_release_usd": "release revenue USD",
+        "reserve_net_cost_usd": "net cost USD",
+        "cost_by_member": "net cost by member",
+        "min_days_of_cover": "lowest mean days of cover",
+    }
+    parts = [
+        '<p class="muted">Stocks are tonnes held at the end of each month: the mean over '
+        "paths (dashed), the 25-75 % and 5-95 % bands and the median; the dotted line is the "
+        "target. Days of cover divide the mean stock by the members' baseline daily demand. "
+        "Costs are means over paths of totals over the horizon; releases are sold at the "
+        "market price, and the net cost (purchases minus release revenue) is shared among "
+        "the members by the reserve's cost-sharing rule.</p>",
+        table_html(table, formats=FORMATS, headings=headings),
+    ]
+    for mineral in table["mineral"].unique():
+        parts.append(to_html(reserve_figure(ds, str(mineral))))
+    return "\n".join(parts)
+
+
+def simulation_report(run_dir: Path, out: Path | None = None) -> Path:
+    """Write the HTML report of a simulation run and return its path.
+
+    Parameters
+    ----------
+    run_dir
+        A run folder written by ``critmin simulate --out`` (``summary.json``,
+        ``results.nc``, ``scenario.yaml``).
+    out
+        The HTML file to write; default ``run_dir / "report.html"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written: one self-contained page (plotly.js and the world
+        shapes inlined) that opens offline.
+
+    Raises
+    ------
+    CritminError
+        If ``run_dir`` is not a readable run folder.
+    """
+    run_dir = Path(run_dir)
+    summary, ds = read_run(run_dir)
+    _check_variables(ds, run_dir / NETCDF_FILE)
+    scenario_text, scenario = _read_scenario(run_dir)
+    target = Path(out) if out is not None else run_dir / REPORT_FILE
+    name = str(summary.get("scenario") or ds.attrs.get("scenario") or run_dir.name)
+    to_html = Figures()
+    headline = headline_table(ds)
+    consumers = consumer_table(ds)
+    on_map = set(country_codes())
+    beside = consumers[~consumers["consumer"].isin(on_map)]
+    beside = beside[["mineral", "consumer", "expected_shortfall_t", "expected_shortfall_share"]]
+    minerals = [str(m) for m in ds["mineral"].values]
+    # the map comes first: plotly.js is inlined with it, after the world shapes
+    map_html = geo_assets_script() + to_html(shortfall_map(ds))
+    fans = "\n".join(
+        f'<h3 id="fan-{html.escape(m)}">{html.escape(m)}</h3>{to_html(fan_figure(ds, m))}'
+        for m in minerals
+    )
+    reserves = _section_reserves(ds, summary, to_html)
+    description = str(scenario.get("description") or "")
+    mass_error = summary.get("mass_balance_max_rel_error")
+    mass_text = f"; mass balance holds to {float(mass_error):.1e} (relative)" if mass_error else ""
+    body = f"""
+<h1>critmin stress test: {html.escape(name)}</h1>
+<p>{html.escape(description)}</p>
+<p class="muted">{int(ds.attrs.get("paths", summary.get("paths", 0))):,} Monte Carlo paths,
+seed {html.escape(str(ds.attrs.get("seed", summary.get("seed", ""))))},
+{int(ds.sizes["month"])} months; simulated with critmin
+{html.escape(str(ds.attrs.get("critmin_version", "?")))}{mass_text}. Run folder
+{html.escape(str(run_dir))}; report written {dt.date.today().isoformat()} by critmin
+{html.escape(__version__)}. Tonnes are of each mineral's final-stage basis and totals over the
+horizon; prices are ratios to the baseline price. Methods: docs/methods.md.</p>
+<nav><a href="#headline">Headline figures</a><a href="#map">Who runs short</a>
+<a href="#fans">Shortfall and prices</a><a href="#reserves">Reserves</a>
+<a href="#assumptions">Assumptions</a></nav>
+<h2 id="headline">Headline figures per mineral</h2>
+{table_html(headline, formats=FORMATS, headings=HEADLINE_HEADINGS)}
+<p class="muted">World totals over the horizon. Expected shortfall: mean over paths of unmet
+demand; P50/P95/P99: quantiles over paths; CVaR95: mean of the worst 5 % of paths. Peak price:
+mean over paths of each path's highest monthly price ratio, in the alliance and the rest of
+the world. Months to recovery: mean months until world unmet demand falls back below the
+recovery threshold. Costs: means over paths; a reserve's net cost is its purchases minus the
+revenue of its releases (negative when releases earned more), and the fiscal cost adds the
+price floors' cost.</p>
+<h2 id="map">Who runs short</h2>
+<div class="side"><div class="main">{map_html}
+<p class="muted">Expected shortfall as a share of each consumer's baseline demand over the
+horizon; choose the mineral in the menu. Grey countries are not separate consumers in this
+run: their demand is in ROW. Country shapes: United Nations geodata as shipped with plotly.js;
+the boundaries and names shown do not imply official endorsement or acceptance by the United
+Nations.</p></div>
+<div class="aside"><h3>Not on the map</h3>
+{table_html(beside, formats=FORMATS, headings=_BESIDE_HEADINGS)}
+<p class="muted">ROW is the rest of the world, WORLD the sum of all consumers.</p></div></div>
+<details><summary>Shortfall by consumer (table)</summary>
+{table_html(consumers, formats=FORMATS, headings=CONSUMER_HEADINGS)}</details>
+<h2 id="fans">Shortfall and prices over time</h2>
+{fans}
+<h2 id="reserves">Strategic reserves</h2>
+{reserves}
+<h2 id="assumptions">Assumptions</h2>
+{assumptions_html(scenario, summary)}
+<h3>scenario.yaml</h3>
+<pre>{html.escape(scenario_text)}</pre>
+"""
+    return write_page(target, f"critmin stress test: {name}", body)

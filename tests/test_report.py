@@ -1,0 +1,435 @@
+"""HTML reports: the simulation report of a run, its world map, and both reports in a browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from critmin.cli import app
+from critmin.report import simulation_report
+from critmin.report.geo import TOPOJSON_NAME, country_codes, geo_assets_script, topojson
+from critmin.report.run_charts import shortfall_map
+from critmin.report.run_tables import consumer_table, headline_table
+from critmin.report.scenario_tables import assumptions_html
+
+SCENARIO = """\
+name: report-test
+description: CHN restricts gallium and graphite exports to the US and Japan.
+horizon_months: 24
+paths: 100
+seed: 7
+events:
+  - type: export_restriction
+    imposer: CHN
+    minerals: [gallium, graphite]
+    targets: [USA, JPN]
+    start_month: 2
+    duration_months: {dist: triangular, low: 4, mode: 8, high: 16}
+    severity_share: {dist: uniform, low: 0.6, high: 0.9}
+    leakage_share: 0.15
+    note: a test restriction
+policies:
+  reserves:
+    - holder: USA
+      members: {USA: 1.0}
+      minerals: [gallium, graphite]
+      target: {days_of_consumption: 60}
+  price_floors:
+    - mineral: graphite
+      floor_usd_per_kg: 1.5
+      covered: [AUS, CAN]
+"""
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real run, made through the CLI."""
+    base = tmp_path_factory.mktemp("sim")
+    scenario = base / "scenario.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    folder = base / "run"
+    code, out = invoke("simulate", str(scenario), "--paths", "150", "--out", str(folder))
+    assert code == 0, out
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(run_dir: Path) -> Path:
+    """The run's report, written by ``critmin report RUN_DIR``."""
+    code, out = invoke("report", str(run_dir))
+    assert code == 0, out
+    path = run_dir / "report.html"
+    assert f"report written to {path}" in out.replace("\n", "")
+    return path
+
+
+# ---------------------------------------------------------------------------
+# the report of a real run
+# ---------------------------------------------------------------------------
+
+
+def test_report_has_fan_charts_map_and_assumptions(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert "critmin stress test: report-test" in text
+    # fan charts per mineral: three panels each, bands and medians
+    for mineral in ("gallium", "graphite"):
+        assert f"{mineral}: fan charts" in text
+        assert f"{mineral}: strategic reserves" in text
+    assert "price ratio to baseline, alliance" in text
+    assert "price ratio to baseline, rest of world" in text
+    assert "world shortfall, share of demand" in text
+    assert '"fill":"toself"' in text
+    # the map: a choropleth with the world shapes embedded ahead of it
+    assert '"type":"choropleth"' in text
+    assert f'window.PlotlyGeoAssets.topojson["{TOPOJSON_NAME}"]=' in text
+    assert text.index("PlotlyGeoAssets.topojson[") < text.index('"type":"choropleth"')
+    assert "Not on the map" in text
+    # the assumptions: events, policies, market parameters and the YAML itself
+    assert "<h4>export restriction</h4>" in text
+    assert "triangular(low 4, mode 8, high 16)" in text
+    assert "uniform(0.6 to 0.9)" in text
+    assert "<h4>reserves</h4>" in text
+    assert "<h4>price floors</h4>" in text
+    assert "demand elasticity" in text
+    assert "a test restriction" in text
+    pre = re.search(r"<pre>(.*?)</pre>", text, re.S)
+    assert pre is not None
+    assert "severity_share:" in pre.group(1)
+    assert "imposer:" in pre.group(1)
+
+
+def test_report_is_self_contained(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=", text, re.I)
+    assert not re.search(r"<link[^>]*\bhref\s*=", text, re.I)
+    assert not re.search(r"<img[^>]*\bsrc\s*=", text, re.I)
+    # plotly.js inlined exactly once, before the first figure
+    assert len(re.findall(r"\* plotly\.js v\d", text)) == 1
+    assert text.count(f'window.PlotlyGeoAssets.topojson["{TOPOJSON_NAME}"]=') == 1
+
+
+def test_report_out_option(run_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "stress.html"
+    code, out = invoke("report", str(run_dir), "--out", str(target))
+    assert code == 0, out
+    assert target.stat().st_size > 1_000_000  # plotly.js inlined
+
+
+def test_python_api_default_path(run_dir: Path) -> None:
+    assert simulation_report(run_dir) == run_dir / "report.html"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing", "run folder not found"),
+        (lambda p: p, "not a run folder: files missing"),
+    ],
+)
+def test_bad_run_dir_exits_2(tmp_path: Path, make: Any, message: str) -> None:
+    code, out = invoke("report", str(make(tmp_path)))
+    assert code == 2
+    assert message in out
+    assert "Traceback" not in out
+
+
+def test_run_dir_without_scenario_exits_2(run_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for name in ("summary.json", "results.nc"):
+        (folder / name).write_bytes((run_dir / name).read_bytes())
+    code, out = invoke("report", str(folder))
+    assert code == 2
+    assert "scenario.yaml" in out
+    assert "Traceback" not in out
+
+
+def test_vulnerability_options_with_run_dir_exit_2(run_dir: Path) -> None:
+    code, out = invoke("report", str(run_dir), "--year", "2022")
+    assert code == 2
+    assert "only to the vulnerability report" in out
+
+
+# ---------------------------------------------------------------------------
+# tables and map on a run worked out by hand
+# ---------------------------------------------------------------------------
+
+
+def tiny_dataset() -> xr.Dataset:
+    """One mineral, consumers JPN, USA, SGP (too small for the map), ROW, WORLD; 2 holders.
+
+    Horizon demand: JPN 200 t, USA 300 t, SGP 50 t, ROW 450 t, WORLD 1000 t.
+    Expected shortfall: JPN 20 t (10 %), USA 15 t (5 %), SGP 5 t (10 %), ROW 0, WORLD 40 t (4 %).
+    """
+    consumers = ["JPN", "SGP", "USA", "ROW", "WORLD"]
+    months, fan = 3, [0.05, 0.25, 0.5, 0.75, 0.95]
+    baseline = np.array([[200.0, 50.0, 300.0, 450.0, 1000.0]])
+    shortfall = np.array([[20.0, 5.0, 15.0, 0.0, 40.0]])
+    quantiles = np.stack([shortfall * 0.5, shortfall * 2, shortfall * 3], axis=-1)
+    fan_values = np.broadcast_to(np.array(fan), (1, months, 5))
+    return xr.Dataset(
+        {
+            "expected_shortfall_t": (("mineral", "consumer"), shortfall),
+            "baseline_demand_t": (("mineral", "consumer"), baseline),
+            "shortfall_quantile_t": (("mineral", "consumer", "quantile"), quantiles),
+            "cvar95_shortfall_t": (("mineral", "consumer"), shortfall * 4),
+            "months_to_recovery_mean": (("mineral", "consumer"), np.full((1, 5), 6.0)),
+            "months_to_recovery_p95": (("mineral", "consumer"), np.full((1, 5), 11.0)),
+            "peak_price_ratio_mean": (("mineral", "segment"), np.array([[2.5, 1.2]])),
+            "price_ratio_fan": (
+                ("mineral", "segment", "month", "fan_quantile"),
+                np.stack([fan_values + 1, fan_values + 1], axis=1),
+            ),
+            "shortfall_share_fan": (("mineral", "month", "fan_quantile"), fan_values / 10),
+            "floor_cost_usd": (("mineral",), np.array([7.0e6])),
+            "reserve_target_t": (("mineral", "holder"), np.array([[100.0, np.nan]])),
+            "reserve_purchase_usd": (("mineral", "holder"), np.array([[1.0e6, np.nan]])),
+            "reserve_release_usd": (("mineral", "holder"), np.array([[2.0e6, np.nan]])),
+        },
+        coords={
+            "mineral": ["gallium"],
+            "consumer": consumers,
+            "quantile": [0.5, 0.95, 0.99],
+            "segment": ["alliance", "rest"],
+            "month": np.arange(months),
+            "fan_quantile": fan,
+            "holder": ["USA", "pool"],
+        },
+    )
+
+
+def test_headline_table_by_hand() -> None:
+    row = headline_table(tiny_dataset()).iloc[0]
+    assert row["mineral"] == "gallium"
+    assert row["expected_shortfall_t"] == 40.0
+    assert row["expected_shortfall_share"] == pytest.approx(0.04)  # 40 / 1000
+    assert (row["p50_shortfall_t"], row["p95_shortfall_t"], row["p99_shortfall_t"]) == (
+        20.0,
+        80.0,
+        120.0,
+    )
+    assert row["cvar95_shortfall_t"] == 160.0
+    assert (row["peak_price_ratio_alliance"], row["peak_price_ratio_rest"]) == (2.5, 1.2)
+    assert (row["months_to_recovery_mean"], row["months_to_recovery_p95"]) == (6.0, 11.0)
+    assert row["floor_cost_usd"] == 7.0e6
+    # the pool holds no gallium (NaN): only the USA's reserve counts, 1 M bought - 2 M sold
+    assert row["reserve_net_cost_usd"] == -1.0e6
+    assert row["fiscal_cost_usd"] == 6.0e6
+
+
+def test_consumer_table_and_map_by_hand() -> None:
+    ds = tiny_dataset()
+    table = consumer_table(ds).set_index("consumer")
+    assert table.loc["JPN", "expected_shortfall_share"] == pytest.approx(0.10)
+    assert table.loc["USA", "expected_shortfall_share"] == pytest.approx(0.05)
+    assert table.loc["ROW", "expected_shortfall_share"] == 0.0
+    assert table.loc["WORLD", "name"] == "World"
+    assert table.loc["JPN", "name"] == "Japan"
+
+    fig = shortfall_map(ds)
+    background, gallium = fig.data
+    assert len(background.locations) > 150  # every country shape, in grey
+    # countries only: SGP has no shape at 1:110m, ROW and WORLD are not countries
+    assert dict(zip(gallium.locations, gallium.z, strict=True)) == pytest.approx(
+        {"JPN": 0.10, "USA": 0.05}
+    )
+    assert gallium.locationmode == "ISO-3"
+    assert fig.layout.geo.scope == "world"
+    assert fig.layout.geo.resolution == 110
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["gallium"]
+
+
+def test_shipped_world_shapes() -> None:
+    codes = country_codes()
+    assert len(codes) > 180
+    for code in ("USA", "JPN", "CHN", "KOR", "DEU", "AUS", "CAN", "COD", "IDN", "MMR", "HUN"):
+        assert code in codes
+    world = topojson()
+    assert world["type"] == "Topology"
+    assert {"countries", "land", "coastlines", "ocean"} <= set(world["objects"])
+    script = geo_assets_script()
+    assert script.startswith("<script>")
+    assert script.endswith("</script>")
+    assert "</" not in script[len("<script>") : -len("</script>")]
+
+
+def test_assumptions_tables_by_hand() -> None:
+    scenario = {
+        "name": "x",
+        "paths": 10,
+        "events": [
+            {"type": "production_outage", "country": "COD", "minerals": ["cobalt"]},
+            {"type": "stochastic_restrictions", "minerals": ["gallium"], "rate_per_year": 0.5},
+            {"type": "production_outage", "country": "IDN", "minerals": ["nickel"]},
+        ],
+        "policies": {"reserves": [], "buyers_clubs": [{"name": "club", "members": ["USA"]}]},
+        "market": {"demand_elasticity": -0.3, "alliance": ["G7"]},
+    }
+    text = assumptions_html(scenario, {"paths": 25, "seed": 0})
+    assert text.count("<h4>production outage</h4>") == 1  # one table per event type
+    outage = text[text.index("<h4>production outage</h4>") : text.index("stochastic")]
+    assert "COD" in outage
+    assert "IDN" in outage
+    assert "<td>2</td>" in outage  # numbered as in the file
+    assert "<h4>buyers clubs</h4>" in text
+    assert "<h4>reserves</h4>" not in text
+    assert "Short-run price elasticity of demand" in text  # descriptions from the schema
+    assert "Paths actually run" in text
+    assert "Seed actually used" in text
+
+
+# ---------------------------------------------------------------------------
+# in a real browser, with the network closed
+# ---------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Browser:
+    """A page in headless chromium that may load only file:// URLs; it records problems."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error",) else None)
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, path: Path, plots: int) -> None:
+        """Open ``path`` and wait until its ``plots`` Plotly figures have drawn."""
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function(
+            """n => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                return plots.length === n && plots.every(p => p._fullLayout
+                    && p.querySelector('.main-svg') && !p._transitioning);
+            }""",
+            arg=plots,
+            timeout=60_000,
+        )
+
+    def assert_clean(self) -> None:
+        assert self.blocked == [], "the page tried to reach the network"
+        assert self.failed == []
+        assert self.errors == []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """Headless Debian chromium through Playwright; fails (never skips) when it is missing."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium "
+            "(apt-get install --no-install-recommends chromium); .ci/run does"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = Browser(context.new_page())
+    context.route("**/*", tab.route)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _plot_count(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count("Plotly.newPlot(")
+
+
+@pytest.mark.browser
+def test_simulation_report_renders_offline(report: Path, page: Browser) -> None:
+    plots = _plot_count(report)
+    assert plots == 1 + 2 + 2  # map, fans and reserves of gallium and graphite
+    page.open(report, plots)
+    # the map drew every country shape from the embedded topology
+    page.page.wait_for_function(
+        "document.querySelectorAll('.geo path.choroplethlocation').length > 100",
+        timeout=60_000,
+    )
+    shapes = page.page.evaluate("document.querySelectorAll('.geo path.choroplethlocation').length")
+    assert shapes > 100
+    drawn = page.page.evaluate(
+        """[...document.querySelectorAll('.geo path.choroplethlocation')]
+            .filter(p => (p.getAttribute('d') || '').length > 20).length"""
+    )
+    assert drawn > 100
+    assert page.page.evaluate("Object.keys(window.PlotlyGeoAssets.topojson)") == [TOPOJSON_NAME]
+    # fan charts drew their bands and medians
+    assert page.page.evaluate("document.querySelectorAll('.scatterlayer .trace').length") > 20
+
+    # the dropdown switches the map to graphite
+    def visible() -> list[Any]:
+        return list(
+            page.page.evaluate(
+                """[...document.querySelectorAll('.js-plotly-plot')]
+                    .find(p => p._fullLayout.geo)._fullData.map(t => t.visible)"""
+            )
+        )
+
+    assert visible() == [True, True, False]
+    page.page.locator(".updatemenu-header").first.click()
+    page.page.locator(".updatemenu-dropdown-button").nth(1).click()
+    page.page.wait_for_function(
+        """[...document.querySelectorAll('.js-plotly-plot')]
+            .find(p => p._fullLayout.geo)._fullData[2].visible === true"""
+    )
+    assert visible() == [True, False, True]
+    page.assert_clean()
+
+
+@pytest.mark.browser
+def test_vulnerability_report_renders_offline(tmp_path: Path, page: Browser) -> None:
+    target = tmp_path / "vulnerability.html"
+    code, out = invoke("report", "--out", str(target))
+    assert code == 0, out
+    plots = _plot_count(target)
+    assert plots == 3
+    page.open(target, plots)
+    assert page.page.evaluate("document.querySelectorAll('.hm, .heatmaplayer image').length") > 0
+    assert page.page.evaluate("document.querySelectorAll('.barlayer .point').length") > 10
+    assert page.page.evaluate("document.querySelectorAll('.scatterlayer .point').length") > 10
+    page.assert_clean()
