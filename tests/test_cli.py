@@ -202,8 +202,19 @@ def test_report_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_demo_writes_its_outputs(tmp_path: Path) -> None:
-    code, out = run("demo", "--out", str(tmp_path))
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "china-escalation.yaml"
+    code, out = run("demo", "--out", str(tmp_path), "--scenario", str(scenario), "--paths", "64")
     assert code == 0
     assert "Priority minerals" in out
     for name in ("vulnerability.csv", "priorities.csv", "vulnerability-report.html"):
         assert (tmp_path / name).stat().st_size > 0
+    run_dir = tmp_path / "china-escalation"
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["paths"] == 64
+    assert (run_dir / "report.html").stat().st_size > 0
+
+
+def test_demo_with_missing_scenario_exits_2(tmp_path: Path) -> None:
+    code, out = run("demo", "--out", str(tmp_path), "--scenario", str(tmp_path / "none.yaml"))
+    assert code == 2
+    assert "stress-test scenario not found" in out

@@ -497,42 +497,6 @@ def report_command(
     out.print(f"report written to {path}", highlight=False)
 
 
-@app.command("demo")
-@handle_errors
-def demo_command(
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for outputs.", metavar="DIR")
-    ] = Path("out"),
-    data: DataOption = None,
-) -> None:
-    """The main job on the shipped data: vulnerability map, priorities, HTML report."""
-
-    world = _world(data)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    frame = risk.concentration(world)
-    emit(
-        frame,
-        Format.TABLE,
-        title="Vulnerability map: latest year per mineral and stage",
-        columns=VULNERABILITY_COLUMNS,
-    )
-    prio = risk.priorities(world)
-    emit(prio, Format.TABLE, title="Priority minerals", columns=_priority_columns(prio))
-    frame.to_csv(out_dir / "vulnerability.csv", index=False)
-    prio_out = prio.copy()
-    for col in prio_out.columns:
-        if prio_out[col].apply(lambda v: isinstance(v, list)).any():
-            prio_out[col] = prio_out[col].apply(
-                lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
-            )
-    prio_out.to_csv(out_dir / "priorities.csv", index=False)
-    path = vulnerability_report(world, out_dir / "vulnerability-report.html")
-    out.print(
-        f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}",
-        highlight=False,
-    )
-
-
 def main() -> None:
     """Entry point of the ``critmin`` script."""
     app()

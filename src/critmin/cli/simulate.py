@@ -1,4 +1,4 @@
-"""Commands of the disruption simulator: scenario schema/validate, simulate, compare."""
+"""Commands of the disruption simulator (scenario, simulate, compare) and the demo."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from critmin import risk
 from critmin.cli.app import (
+    VULNERABILITY_COLUMNS,
     DataOption,
     Format,
     FormatOption,
+    _priority_columns,
     _world,
     app,
     emit,
     err,
     handle_errors,
     out,
+    vulnerability_report,
 )
 from critmin.errors import CritminError
 from critmin.scenario import ScenarioError, check_against_world, json_schema, load_scenario
@@ -103,12 +107,19 @@ def simulate_command(
     data: DataOption = None,
 ) -> None:
     """Run a stress-test scenario; write summary.json and the results files."""
+    scenario, world = _load_checked(scenario_file, data)
+    folder = out_dir or Path("runs") / scenario.name
+    run_to_folder(scenario, world, folder, paths=paths, seed=seed, batch_size=batch_size)
+
+
+def run_to_folder(
+    scenario: Any, world: Any, folder: Path, *, paths: int | None, seed: int | None, batch_size: int
+) -> dict[str, Any]:
+    """Simulate with a progress bar, write the run folder, print the headline table."""
     from critmin.engine.run import simulate
     from critmin.results import to_dataset, write_run
 
-    scenario, world = _load_checked(scenario_file, data)
     total = paths or scenario.paths
-    folder = out_dir or Path("runs") / scenario.name
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -153,6 +164,63 @@ def simulate_command(
         f"{elapsed:.1f} s; results in {folder}",
         highlight=False,
     )
+    return result
+
+
+@app.command("demo")
+@handle_errors
+def demo_command(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for outputs.", metavar="DIR")
+    ] = Path("out"),
+    scenario_file: Annotated[
+        Path,
+        typer.Option("--scenario", help="Stress-test scenario to run.", metavar="FILE"),
+    ] = Path("scenarios/china-escalation.yaml"),
+    paths: Annotated[
+        int | None, typer.Option("--paths", min=1, help="Paths (default: the scenario's).")
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """The main job on the shipped data: vulnerability map, priorities, a stress test, reports."""
+    from critmin.report import simulation_report
+
+    world = _world(data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = risk.concentration(world)
+    emit(
+        frame,
+        Format.TABLE,
+        title="Vulnerability map: latest year per mineral and stage",
+        columns=VULNERABILITY_COLUMNS,
+    )
+    prio = risk.priorities(world)
+    emit(prio, Format.TABLE, title="Priority minerals", columns=_priority_columns(prio))
+    frame.to_csv(out_dir / "vulnerability.csv", index=False)
+    prio_out = prio.copy()
+    for col in prio_out.columns:
+        if prio_out[col].apply(lambda v: isinstance(v, list)).any():
+            prio_out[col] = prio_out[col].apply(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
+            )
+    prio_out.to_csv(out_dir / "priorities.csv", index=False)
+    path = vulnerability_report(world, out_dir / "vulnerability-report.html")
+    out.print(
+        f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}",
+        highlight=False,
+    )
+    if not scenario_file.is_file():
+        raise CritminError(
+            "stress-test scenario not found",
+            where="--scenario",
+            given=str(scenario_file),
+            allowed="a scenario file (run from the project folder for scenarios/)",
+        )
+    scenario, world = _load_checked(scenario_file, data)
+    folder = out_dir / scenario.name
+    run_to_folder(scenario, world, folder, paths=paths, seed=None, batch_size=1024)
+    report = simulation_report(folder)
+    out.print(f"stress-test report written to {report}", highlight=False)
 
 
 @app.command("compare")
