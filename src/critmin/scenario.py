@@ -397,6 +397,14 @@ class Reserve(_Model):
                     "cost_sharing by_gdp needs gdp_usd for every member "
                     f"(missing {', '.join(missing)})"
                 )
+        trigger = self.drawdown_trigger.price_ratio_above
+        if self.replenish is not None and trigger is not None:
+            if self.replenish.price_ratio_below >= trigger:
+                raise ValueError(
+                    f"replenish.price_ratio_below ({self.replenish.price_ratio_below:g}) must be "
+                    f"below drawdown_trigger.price_ratio_above ({trigger:g}), or the reserve "
+                    "would buy and release in the same month"
+                )
         return self
 
 

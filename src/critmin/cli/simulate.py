@@ -64,6 +64,8 @@ def _load_checked(path: Path, data: Path | None) -> tuple[Any, Any]:
         raise ScenarioError(str(path), problems)
     try:
         prepare(world, scenario)
+    except ScenarioError as exc:
+        raise ScenarioError(str(path), exc.problems) from None
     except CritminError as exc:
         raise ScenarioError(str(path), [exc.message]) from None
     return scenario, world

@@ -139,13 +139,20 @@ def _month(text: str) -> float | None:
 def calibrate_restrictions(world: World, imposer: list[str]) -> Calibration:
     """Calibrate arrival rate, duration and severity on the dataset's restrictions.
 
-    Rate: the number of distinct export-restriction instruments of the imposer
-    divided by the years from the first one to the latest date in the table.
-    Duration: exponential, maximum-likelihood mean with right-censoring (total
-    months in force, ended or not, divided by the number that ended). Severity:
-    a ban (targets not 'all', or 'ban' in the name) blocks everything; a
-    licensing regime blocks a uniform share in :data:`LICENCE_SEVERITY`; the
-    ban probability is the observed share of bans.
+    Only *broad* restrictions count: those of the imposer aimed at every
+    buyer (``targets`` 'all'). Restrictions aimed at named countries (the US
+    ban, the controls on Japan) are listed in the evidence but left out: they
+    are modelled as explicit events, since the generator restricts all its
+    targets at once. Instruments that share an effective date count once, and
+    instruments never in force (no effective date) are not counted.
+
+    Rate: distinct effective dates divided by the years from the first one to
+    the latest date in the table. Duration: exponential, maximum-likelihood
+    mean with right-censoring, months in force (ended or not) divided by the
+    number that ended; when none has ended the MLE is unbounded and the total
+    months in force is used (a lower bound, said in the evidence). Severity: a
+    licensing regime blocks a uniform share in :data:`LICENCE_SEVERITY` (a
+    prior; the dataset holds no export volumes to fit it on).
     """
     table = world.policy_instruments
     members = set(countries.expand(imposer))
@@ -153,51 +160,52 @@ def calibrate_restrictions(world: World, imposer: list[str]) -> Calibration:
     dates = [
         m for col in ("announced", "effective", "ends") for v in table[col] if (m := _month(str(v)))
     ]
-    evidence: list[str] = []
-    starts: list[float] = []
-    exposure = 0.0
-    ended = 0
-    bans = 0
     end_of_data = max(dates) if dates else 0.0
+    evidence: list[str] = []
+    starts: dict[float, float] = {}  # effective month -> months in force
+    ended = 0
     for _, r in rows.iterrows():
         start = _month(str(r["effective"]))
+        name = str(r["instrument_id"])
         if start is None:
+            evidence.append(f"{name}: never in force (no effective date); not counted")
+            continue
+        if str(r["targets"]) not in ("", "all"):
             evidence.append(
-                f"{r['instrument_id']}: never in force (no effective date); not counted"
+                f"{name}: aimed at {r['targets']} only; not counted (model it as an explicit event)"
             )
             continue
-        starts.append(start)
         stop = _month(str(r["ends"]))
-        if stop is not None:
-            ended += 1
-            exposure += max(stop - start, 0.0)
-        else:
-            exposure += max(end_of_data - start, 0.0)
-        is_ban = str(r["targets"]) not in ("", "all") or "ban" in str(r["name"]).lower()
-        bans += int(is_ban)
+        months = max((stop if stop is not None else end_of_data) - start, 0.0)
+        if start in starts:
+            evidence.append(f"{name}: same effective date as another; counted once")
+            continue
+        starts[start] = months
+        ended += int(stop is not None)
         evidence.append(
-            f"{r['instrument_id']}: from {r['effective']}"
-            + (f" to {r['ends']}" if r["ends"] else " (in force)")
-            + (", ban/targeted" if is_ban else ", licensing")
+            f"{name}: from {r['effective']}" + (f" to {r['ends']}" if r["ends"] else " (in force)")
         )
-    valid = starts
-    if len(valid) < 2:
+    if len(starts) < 2:
         raise CritminError(
             "too few historical restrictions to calibrate the stochastic generator",
             where="events",
-            given=f"{len(valid)} restriction(s) by {', '.join(sorted(members))}",
+            given=f"{len(starts)} broad restriction(s) by {', '.join(sorted(members))}",
             allowed="rate_per_year, severity_share and mean_duration_months given explicitly",
         )
-    window = (end_of_data - min(valid)) / 12.0
-    n = len(valid)
-    mean_duration = exposure / max(ended, 1)
+    window = (end_of_data - min(starts)) / 12.0
+    exposure = float(sum(starts.values()))
+    if ended == 0:
+        evidence.append(
+            f"none has ended: mean duration set to the total months in force ({exposure:.0f}), "
+            "a lower bound of the censored maximum-likelihood estimate"
+        )
     return Calibration(
-        rate_per_year=n / window,
-        mean_duration_months=mean_duration,
-        ban_probability=bans / n,
+        rate_per_year=len(starts) / window,
+        mean_duration_months=exposure / max(ended, 1),
+        ban_probability=0.0,
         licence_severity=LICENCE_SEVERITY,
         window_years=window,
-        n_events=n,
+        n_events=len(starts),
         n_ended=ended,
         exposure_months=exposure,
         evidence=tuple(evidence),
@@ -338,6 +346,44 @@ def realise(
                 )
                 out[mineral].surges.append(Surge(mask, window, share, f"events[{index}]"))
     return out
+
+
+def check_targets(scenario: Scenario, markets: list[MineralMarket]) -> list[str]:
+    """Restrictions and surges whose named countries match no buyer of a mineral.
+
+    A target that is not an explicit consumer (its demand sits inside ROW), or
+    not a refiner for a mining-stage restriction, would make the event do
+    nothing; this lists each such case with its path in the scenario.
+    """
+    by_mineral = {m.mineral: m for m in markets}
+    problems = []
+    for i, event in enumerate(scenario.events):
+        if isinstance(event, ExportRestriction | StochasticRestrictions):
+            if event.targets == ["all"]:
+                continue
+            named = set(countries.expand(event.targets))
+            for mineral in _minerals(event.minerals, by_mineral):
+                market = by_mineral[mineral]
+                stage = _stage_of(market, event.stage, first=False)
+                buyers = _buyers(market, stage)
+                if not any(b in named for b in buyers):
+                    kind = "refiners" if buyers is market.final.codes else "explicit consumers"
+                    problems.append(
+                        f"events[{i}].targets: none of {', '.join(event.targets)} is among the "
+                        f"{kind} of {mineral} ({', '.join(b for b in buyers if b != ROW)}), so "
+                        "the restriction would do nothing; give the target's demand under "
+                        "market.consumers with its source"
+                    )
+        elif isinstance(event, DemandSurge) and event.consumers != ["all"]:
+            named = set(countries.expand([c for c in event.consumers if c != ROW]))
+            for mineral in _minerals(event.minerals, by_mineral):
+                market = by_mineral[mineral]
+                if ROW not in event.consumers and not any(c in named for c in market.consumers):
+                    problems.append(
+                        f"events[{i}].consumers: none is an explicit consumer of {mineral} "
+                        f"({', '.join(market.consumers)}); the surge would do nothing"
+                    )
+    return problems
 
 
 def _minerals(names: list[str], by_mineral: dict[str, MineralMarket]) -> list[str]:

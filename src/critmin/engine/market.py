@@ -435,8 +435,19 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
 
 
 def build_markets(world: World, scenario: Scenario) -> list[MineralMarket]:
-    """One :class:`MineralMarket` per mineral the scenario simulates."""
-    return [build_market(world, scenario, m) for m in scenario.mineral_ids()]
+    """One :class:`MineralMarket` per mineral the scenario simulates.
+
+    Raises :class:`~critmin.scenario.ScenarioError` when an event names
+    countries that are not buyers of a mineral (it would do nothing).
+    """
+    from critmin.engine.events import check_targets
+    from critmin.scenario import ScenarioError
+
+    markets = [build_market(world, scenario, m) for m in scenario.mineral_ids()]
+    problems = check_targets(scenario, markets)
+    if problems:
+        raise ScenarioError(f"scenario {scenario.name}", problems)
+    return markets
 
 
 def baseline_table(markets: list[MineralMarket]) -> pd.DataFrame:
