@@ -520,8 +520,8 @@ PROJECTS = Table(
         Field(
             "status",
             "string",
-            "operating, construction, planned.",
-            enum=("operating", "construction", "planned"),
+            "operating, idle (built, not producing), construction, planned.",
+            enum=("operating", "idle", "construction", "planned"),
         ),
         Field("support", "string", "Public support, offtakes.", required=False),
         _source(),
