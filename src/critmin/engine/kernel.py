@@ -1,8 +1,8 @@
 """The monthly kernel: one mineral, a batch of paths, the whole horizon.
 
 Pure array code (no I/O). Every quantity is tonnes per month of the mineral's
-final-stage basis; arrays are indexed (path, ...). The steps of a month, in
-order (docs/methods.md, "Disruption simulator", gives the equations):
+final-stage basis. The steps of a month, in order (docs/methods.md,
+"Disruption simulator", gives the equations):
 
 1. output of miners and refiners, from outages, lagged prices, capacity, floors
    and (for refiners) feedstock;
@@ -12,17 +12,32 @@ order (docs/methods.md, "Disruption simulator", gives the equations):
 5. commercial stock draws, then strategic reserve releases;
 6. prices from each segment's balance, with partial adjustment;
 7. the mass balance of the month.
+
+:func:`run_kernel` packs the market, the realised events and the policies into
+plain arrays and runs the numba-compiled kernel of
+:mod:`critmin.engine.compiled` on blocks of paths, spread over threads.
+Trajectories are path-last: (month[, consumer|holder], path). A path's result
+depends only on its own inputs, so it is bit-identical whatever the batch size
+or the number of threads. ``tests/reference_kernel.py`` keeps the former NumPy
+implementation as an independent oracle; ``tests/test_kernel_equivalence.py``
+requires the two to agree.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from critmin.engine.compiled import BLOCK, FINAL, MINING, simulate_blocks
 from critmin.engine.events import MineralEvents, Restriction
 from critmin.engine.market import MineralMarket
 from critmin.engine.policies import DAYS_PER_MONTH, MineralPolicies
+
+#: Release allocation rules, as the codes the compiled kernel uses.
+ALLOCATION_CODES = {"by_shortfall": 0, "by_consumption": 1, "by_cost_share": 2}
 
 
 @dataclass(frozen=True)
@@ -39,22 +54,122 @@ class Params:
 
 @dataclass
 class Trajectories:
-    """Monthly results of a batch: arrays (path, month[, consumer|holder])."""
+    """Monthly results of a batch, path-last: arrays (month[, consumer|holder], path).
 
-    demand: np.ndarray  # desired demand at baseline prices, with surges (P, T, K)
-    consumption: np.ndarray  # (P, T, K)
-    unmet: np.ndarray  # (P, T, K)
-    price_alliance: np.ndarray  # (P, T)
-    price_rest: np.ndarray  # (P, T)
-    reserve_stock: np.ndarray  # (P, T, H)
-    reserve_purchase_usd: np.ndarray  # (P, T, H)
-    reserve_release_usd: np.ndarray  # (P, T, H)
-    reserve_release_t: np.ndarray  # (P, T, H)
-    floor_cost_usd: np.ndarray  # (P, T)
-    withheld: np.ndarray  # (P, T)
-    mass_error: np.ndarray  # (P, T) relative
+    C-contiguous, so the paths of a month (and consumer) are adjacent in memory.
+    """
+
+    demand: np.ndarray  # desired demand at baseline prices, with surges (T, K, P)
+    consumption: np.ndarray  # (T, K, P)
+    unmet: np.ndarray  # (T, K, P)
+    price_alliance: np.ndarray  # (T, P)
+    price_rest: np.ndarray  # (T, P)
+    reserve_stock: np.ndarray  # (T, H, P)
+    reserve_purchase_usd: np.ndarray  # (T, H, P)
+    reserve_release_usd: np.ndarray  # (T, H, P)
+    reserve_release_t: np.ndarray  # (T, H, P)
+    floor_cost_usd: np.ndarray  # (T, P)
+    withheld: np.ndarray  # (T, P)
+    mass_error: np.ndarray  # (T, P) relative
     min_stock: np.ndarray  # (P,) the lowest stock of any kind
-    restricted: np.ndarray  # (P, T) bool: a restriction was active
+    restricted: np.ndarray  # (T, P) bool: a restriction was active
+
+
+class _Market(NamedTuple):
+    """The market and parameters of one mineral, as plain arrays and scalars."""
+
+    two_stage: bool
+    demand: np.ndarray  # (K,) baseline demand [t/month]
+    alliance: np.ndarray  # (K,) bool
+    inv_target: np.ndarray  # (K,) commercial stock target [t]
+    restock_max: np.ndarray  # (K,) [t/month]
+    final_output: np.ndarray  # (S,) [t/month]
+    final_cap_ratio: np.ndarray  # (S,) capacity over output
+    seller_alliance: np.ndarray  # (S,) bool
+    final_group: np.ndarray  # (S,) origin group of each final producer
+    final_groups: int
+    flows0: np.ndarray  # (S, K) baseline flows [t/month]
+    mining_output: np.ndarray  # (M,) [t/month, final basis]
+    mining_cap_ratio: np.ndarray  # (M,)
+    miner_alliance: np.ndarray  # (M,) bool
+    mining_group: np.ndarray  # (M,)
+    mining_groups: int
+    feed0: np.ndarray  # (M, S) baseline ore flows [t/month]
+    feed_target: np.ndarray  # (S,) refiners' feed stock target [t]
+    feed_cap: np.ndarray  # (S,) [t]
+    eps_d: float
+    eps_s: float
+    steep: float  # 1 / (eps_s - eps_d)
+    p0_usd_per_t: float
+    alpha: float  # price adjustment share
+    log_cap: float  # log of the maximum price ratio
+    rerouting: float
+    has_floor: bool
+    floor_covered: np.ndarray  # (S,) bool
+    floor_share: float
+    floor_ratio: float
+
+
+class _Events(NamedTuple):
+    """Realised events of a batch: per-event masks, per-path draws (event, path)."""
+
+    r_stage: np.ndarray  # (R,) FINAL or MINING
+    r_group: np.ndarray  # (R,) origin group of the imposer at its stage
+    r_target: np.ndarray  # (R, B) bool, B = max(K, S)
+    r_start: np.ndarray  # (R, P) int
+    r_end: np.ndarray  # (R, P) int
+    r_on: np.ndarray  # (R, P) bool
+    r_severity: np.ndarray  # (R, P)
+    r_leakage: np.ndarray  # (R, P)
+    o_stage: np.ndarray  # (O,)
+    o_mask: np.ndarray  # (O, max(S, M)) bool
+    o_start: np.ndarray  # (O, P)
+    o_end: np.ndarray  # (O, P)
+    o_on: np.ndarray  # (O, P)
+    o_share: np.ndarray  # (O, P)
+    u_mask: np.ndarray  # (U, K) bool
+    u_start: np.ndarray  # (U, P)
+    u_end: np.ndarray  # (U, P)
+    u_on: np.ndarray  # (U, P)
+    u_share: np.ndarray  # (U, P)
+
+
+class _Reserves(NamedTuple):
+    """Reserve plans as arrays over holders (H) and consumers (K)."""
+
+    members: np.ndarray  # (H, K) bool
+    shares: np.ndarray  # (H, K) cost shares
+    initial: np.ndarray  # (H,) [t]
+    target: np.ndarray  # (H,) [t]
+    trigger_price: np.ndarray  # (H,) price ratio
+    trigger_short: np.ndarray  # (H,) share
+    max_release: np.ndarray  # (H,) [t/month]
+    allocation: np.ndarray  # (H,) ALLOCATION_CODES
+    buy_below: np.ndarray  # (H,) price ratio
+    max_buy: np.ndarray  # (H,) [t/month]
+    budget: np.ndarray  # (H,) [USD]
+
+
+class _Out(NamedTuple):
+    """Output arrays, filled in place (the fields of :class:`Trajectories`)."""
+
+    demand: np.ndarray
+    consumption: np.ndarray
+    unmet: np.ndarray
+    price_alliance: np.ndarray
+    price_rest: np.ndarray
+    reserve_stock: np.ndarray
+    reserve_purchase_usd: np.ndarray
+    reserve_release_usd: np.ndarray
+    reserve_release_t: np.ndarray
+    floor_cost_usd: np.ndarray
+    withheld: np.ndarray
+    mass_error: np.ndarray
+    min_stock: np.ndarray
+    restricted: np.ndarray
+
+
+# --- packing --------------------------------------------------------------------------------
 
 
 def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.ndarray, list[int]]:
@@ -74,376 +189,248 @@ def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.nda
     return group, index
 
 
-def _restrict(
-    flows: np.ndarray, restrictions: list[tuple[Restriction, int]], month: int, rerouting: float
-) -> np.ndarray:
-    """Apply active restrictions to flows by origin group; return the volume withheld.
-
-    ``flows`` has shape (P, G, K) (origin group, buyer) and is updated in place.
-    A restriction blocks ``severity`` of its group's flows to its targets; the
-    ``leakage`` share of that still arrives. Up to ``rerouting`` of the other
-    groups' sales to non-targets is redirected to the targets, and the
-    imposer's blocked volume replaces it at the non-targets; the rest of the
-    blocked volume is withheld (unsold by the imposer).
-    """
-    withheld = np.zeros(flows.shape[0])
-    for r, g in restrictions:
-        active = r.window.active(month)
-        if not active.any():
-            continue
-        factor = np.where(active, r.severity * (1.0 - r.leakage), 0.0)
-        target = r.targets
-        lost = flows[:, g, :] * target[None, :] * factor[:, None]  # (P, K)
-        flows[:, g, :] -= lost
-        need = lost.sum(axis=1)
-        others = np.ones(flows.shape[1], dtype=bool)
-        others[g] = False
-        from_others = flows[:, others, :]  # (P, G-1, K)
-        available = (from_others * (~target)[None, None, :]).sum(axis=(1, 2))
-        moved = np.minimum(rerouting * available, need)
-        # targets receive `moved` from the other groups, pro rata to what they lost
-        to_target = lost * np.divide(moved, need, out=np.zeros_like(need), where=need > 0)[:, None]
-        frac = np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)
-        taken = from_others * (~target)[None, None, :] * frac[:, None, None]  # (P, G-1, K)
-        origin_share = np.divide(
-            taken.sum(axis=2),
-            moved[:, None],
-            out=np.zeros(taken.shape[:2]),
-            where=moved[:, None] > 0,
-        )
-        flows[:, others, :] -= taken
-        flows[:, others, :] += origin_share[:, :, None] * to_target[:, None, :]
-        # the imposer ships to the non-targets what they gave up
-        flows[:, g, :] += taken.sum(axis=1)
-        withheld += need - moved
-    return withheld
-
-
-def _serve(
-    request: np.ndarray, pool: np.ndarray, segment: np.ndarray, split: np.ndarray
-) -> np.ndarray:
-    """Serve ``request`` (P, K) pro rata from ``pool`` (P, 2); update the pool.
-
-    Consumers in segment 1 (alliance) and 0 (rest) share their segment's pool
-    where ``split``; elsewhere one world pool serves everyone.
-    """
-    in1 = segment.astype(bool)
-    need1 = (request * in1).sum(axis=1)
-    need0 = (request * ~in1).sum(axis=1)
-    world_frac = np.minimum(
-        1.0,
-        np.divide(
-            pool.sum(axis=1), need0 + need1, out=np.ones_like(need0), where=(need0 + need1) > 0
-        ),
-    )
-    f1 = np.minimum(1.0, np.divide(pool[:, 1], need1, out=np.ones_like(need1), where=need1 > 0))
-    f0 = np.minimum(1.0, np.divide(pool[:, 0], need0, out=np.ones_like(need0), where=need0 > 0))
-    frac = np.where(
-        split[:, None], np.where(in1[None, :], f1[:, None], f0[:, None]), world_frac[:, None]
-    )
-    served = request * frac
-    s1 = (served * in1).sum(axis=1)
-    s0 = (served * ~in1).sum(axis=1)
-    total = pool.sum(axis=1)
-    # unsplit: take from the world pool in proportion to each segment's pool
-    share1 = np.divide(pool[:, 1], total, out=np.full_like(total, 0.5), where=total > 0)
-    used = s0 + s1
-    pool[:, 1] -= np.where(split, s1, used * share1)
-    pool[:, 0] -= np.where(split, s0, used * (1.0 - share1))
-    np.maximum(pool, 0.0, out=pool)
-    return served
-
-
-def _supply_response(price: np.ndarray, elasticity: float, cap_ratio: np.ndarray) -> np.ndarray:
-    return np.minimum(np.power(np.maximum(price, 1e-9), elasticity), cap_ratio[None, :])
-
-
-def run_kernel(
-    market: MineralMarket, events: MineralEvents, policies: MineralPolicies, params: Params, n: int
-) -> Trajectories:
-    """Simulate one mineral for ``n`` paths over the horizon."""
-    T = params.horizon
-    K = len(market.consumers)
-    H = len(policies.reserves)
-    final = market.final
-    S = len(final.codes)
-    eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
-    steep = 1.0 / max(eps_s - eps_d, 1e-6)
-    p0_usd_per_t = market.base_price_usd_per_kg * 1000.0
-    alliance = market.alliance.astype(bool)
-    seller_alliance = np.array([c in market.alliance_members for c in final.codes])
-
-    # origin groups per stage
-    f_group, f_index = _groups(events.restrictions, final.stage, S)
-    n_fg = int(f_group.max()) + 1
-    f_restr = [
-        (r, f_index[i])
-        for i, r in enumerate([r for r in events.restrictions if r.stage == final.stage])
-    ]
-    onehot_f = np.zeros((S, n_fg))
-    onehot_f[np.arange(S), f_group] = 1.0
-
-    mining = market.mining if market.mining is not None else final
-    two_stage = market.mining is not None and market.feed_flows is not None
-    if two_stage:
-        assert market.feed_flows is not None
-        M = len(mining.codes)
-        m_group, m_index = _groups(events.restrictions, mining.stage, M)
-        n_mg = int(m_group.max()) + 1
-        m_restr = [
-            (r, m_index[i])
-            for i, r in enumerate([r for r in events.restrictions if r.stage == mining.stage])
-        ]
-        onehot_m = np.zeros((M, n_mg))
-        onehot_m[np.arange(M), m_group] = 1.0
-        miner_alliance = np.array([c in market.alliance_members for c in mining.codes])
-        feed0 = market.feed_flows  # (M, R) final basis
-        feed_target = params.inventory_days * final.output / DAYS_PER_MONTH
-        feed_stock = np.tile(feed_target, (n, 1))
-        feed_cap = 2.0 * feed_target
-        m_cap_ratio = mining.capacity / np.where(mining.output > 0, mining.output, 1.0)
-
-    f_cap_ratio = final.capacity / np.where(final.output > 0, final.output, 1.0)
-    flows0 = market.flows  # (S, K)
-    inv_target = params.inventory_days * market.demand / DAYS_PER_MONTH
-    inv = np.tile(inv_target, (n, 1))
-    restock_max = params.restock_share_per_month * inv_target
-
-    stock = np.array([[p.initial_t for p in policies.reserves]] * n).reshape(n, H)
-    spent = np.zeros((n, H))
-    pr_a = np.ones(n)
-    pr_r = np.ones(n)
-    floor = policies.floor
-
-    out = Trajectories(
-        demand=np.zeros((n, T, K)),
-        consumption=np.zeros((n, T, K)),
-        unmet=np.zeros((n, T, K)),
-        price_alliance=np.zeros((n, T)),
-        price_rest=np.zeros((n, T)),
-        reserve_stock=np.zeros((n, T, H)),
-        reserve_purchase_usd=np.zeros((n, T, H)),
-        reserve_release_usd=np.zeros((n, T, H)),
-        reserve_release_t=np.zeros((n, T, H)),
-        floor_cost_usd=np.zeros((n, T)),
-        withheld=np.zeros((n, T)),
-        mass_error=np.zeros((n, T)),
-        min_stock=np.full(n, np.inf),
-        restricted=np.zeros((n, T), dtype=bool),
-    )
-
-    for t in range(T):
-        price_k = np.where(alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, K)
-        price_s = np.where(seller_alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, S)
-        split = np.zeros(n, dtype=bool)
-        for r in events.restrictions:
-            split |= r.window.active(t)
-
-        # 1. output ----------------------------------------------------------------
-        outage_f = np.ones((n, S))
-        for o in events.outages:
-            if o.stage == final.stage:
-                outage_f -= (
-                    np.where(o.window.active(t), o.share, 0.0)[:, None] * o.producers[None, :]
-                )
-        np.maximum(outage_f, 0.0, out=outage_f)
-        response = _supply_response(price_s, eps_s, f_cap_ratio)
-        if floor is not None:
-            floored = _supply_response(np.maximum(price_s, floor.floor_ratio), eps_s, f_cap_ratio)
-            response = np.where(
-                floor.covered[None, :],
-                floor.covered_share * floored + (1.0 - floor.covered_share) * response,
-                response,
-            )
-        wanted = final.output[None, :] * outage_f * response  # (P, S)
-        mined_total = np.zeros(n)
-        withheld = np.zeros(n)
-        spill = np.zeros(n)
-        feed_change = np.zeros(n)
-        if two_stage:
-            outage_m = np.ones((n, M))
-            for o in events.outages:
-                if o.stage == mining.stage:
-                    outage_m -= (
-                        np.where(o.window.active(t), o.share, 0.0)[:, None] * o.producers[None, :]
-                    )
-            np.maximum(outage_m, 0.0, out=outage_m)
-            price_m = np.where(miner_alliance[None, :], pr_a[:, None], pr_r[:, None])
-            mined = (
-                mining.output[None, :] * outage_m * _supply_response(price_m, eps_s, m_cap_ratio)
-            )
-            mined_total = mined.sum(axis=1)
-            util = np.divide(
-                mined,
-                mining.output[None, :],
-                out=np.zeros_like(mined),
-                where=mining.output[None, :] > 0,
-            )
-            ore = np.einsum("pm,mg,mr->pgr", util, onehot_m, feed0)  # (P, Gm, R)
-            withheld += _restrict(ore, m_restr, t, params.rerouting_share)
-            delivered_feed = ore.sum(axis=1)  # (P, R)
-            available_feed = delivered_feed + feed_stock
-            produced = np.minimum(wanted, available_feed)
-            new_stock = available_feed - produced
-            over = np.maximum(new_stock - feed_cap[None, :], 0.0)
-            spill = over.sum(axis=1)
-            new_stock -= over
-            feed_change = (new_stock - feed_stock).sum(axis=1)
-            feed_stock = new_stock
-        else:
-            produced = wanted
-        produced_total = produced.sum(axis=1)
-
-        # 2. flows and restrictions --------------------------------------------------
-        util_f = np.divide(
-            produced,
-            final.output[None, :],
-            out=np.zeros_like(produced),
-            where=final.output[None, :] > 0,
-        )
-        flows = np.einsum("ps,sg,sk->pgk", util_f, onehot_f, flows0)  # (P, G, K)
-        withheld += _restrict(flows, f_restr, t, params.rerouting_share)
-        offered = flows.sum(axis=1)  # (P, K)
-
-        # 3. demand, restocking, reserve purchases --------------------------------------
-        surge = np.ones((n, K))
-        for s in events.surges:
-            surge += np.where(s.window.active(t), s.share, 0.0)[:, None] * s.consumers[None, :]
-        desired = market.demand[None, :] * surge  # at baseline prices
-        demand = desired * np.power(np.maximum(price_k, 1e-9), eps_d)
-        restock_req = np.clip(
-            np.minimum(restock_max[None, :], inv_target[None, :] - inv), 0.0, None
-        )
-        buy_req = np.zeros((n, H, K))
-        for h, plan in enumerate(policies.reserves):
-            member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
-            budget_t = np.maximum(plan.budget_usd - spent[:, h], 0.0) / (
-                p0_usd_per_t * np.maximum(member_price, 1e-9)
-            )
-            want = np.minimum(np.minimum(plan.max_buy_t, plan.target_t - stock[:, h]), budget_t)
-            want = np.where(member_price < plan.buy_below, np.maximum(want, 0.0), 0.0)
-            buy_req[:, h, :] = want[:, None] * plan.cost_shares[None, :]
-        buy_total = buy_req.sum(axis=1)
-
-        # 4. allocation: own deliveries, then the spot pool ---------------------------
-        used = np.minimum(offered, demand)
-        rest = offered - used
-        restocked = np.minimum(rest, restock_req)
-        rest -= restocked
-        bought = np.minimum(rest, buy_total)
-        rest -= bought
-        pool = np.stack([(rest * ~alliance).sum(axis=1), (rest * alliance).sum(axis=1)], axis=1)
-        used += _serve(demand - used, pool, alliance, split)
-        restocked += _serve(restock_req - restocked, pool, alliance, split)
-        bought += _serve(buy_total - bought, pool, alliance, split)
-        unsold = pool.sum(axis=1)
-
-        # 5. commercial draws, then strategic releases ---------------------------------
-        gap = demand - used
-        draw = np.minimum(inv, gap)
-        gap -= draw
-        inv = inv + restocked - draw
-        released = np.zeros((n, K))
-        buy_frac = np.divide(bought, buy_total, out=np.zeros_like(bought), where=buy_total > 0)
-        for h, plan in enumerate(policies.reserves):
-            purchase = (buy_req[:, h, :] * buy_frac).sum(axis=1)
-            member_demand = (demand * plan.members).sum(axis=1)
-            member_gap = (gap * plan.members).sum(axis=1)
-            member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
-            short = np.divide(
-                member_gap, member_demand, out=np.zeros_like(member_gap), where=member_demand > 0
-            )
-            triggered = (member_price > plan.trigger_price) | (short > plan.trigger_shortfall)
-            limit = np.where(triggered, np.minimum(stock[:, h], plan.max_release_t), 0.0)
-            if plan.allocation == "by_shortfall":
-                weight = gap * plan.members
-            elif plan.allocation == "by_consumption":
-                weight = np.broadcast_to(market.demand * plan.members, gap.shape)
-            else:
-                weight = np.broadcast_to(plan.cost_shares, gap.shape)
-            wsum = weight.sum(axis=1)
-            alloc = (
-                np.minimum(
-                    gap,
-                    weight
-                    * np.divide(limit, wsum, out=np.zeros_like(limit), where=wsum > 0)[:, None],
-                )
-                * plan.members
-            )
-            gap -= alloc
-            released += alloc
-            release_t = alloc.sum(axis=1)
-            stock[:, h] += purchase - release_t
-            cost = (buy_req[:, h, :] * buy_frac * price_k).sum(axis=1) * p0_usd_per_t
-            spent[:, h] += cost
-            out.reserve_purchase_usd[:, t, h] = cost
-            out.reserve_release_usd[:, t, h] = (alloc * price_k).sum(axis=1) * p0_usd_per_t
-            out.reserve_release_t[:, t, h] = release_t
-        consumption = used + draw + released
-
-        # 6. prices -----------------------------------------------------------------------
-        requested = desired + restock_req + buy_total
-        supplied = offered + released
-        ratio_a = _ratio((requested * alliance).sum(axis=1), (supplied * alliance).sum(axis=1))
-        ratio_r = _ratio((requested * ~alliance).sum(axis=1), (supplied * ~alliance).sum(axis=1))
-        ratio_w = _ratio(requested.sum(axis=1), supplied.sum(axis=1))
-        cap = np.log(params.max_price_ratio)
-        log_a = np.clip(
-            steep * np.log(np.maximum(np.where(split, ratio_a, ratio_w), 1e-300)), -cap, cap
-        )
-        log_r = np.clip(
-            steep * np.log(np.maximum(np.where(split, ratio_r, ratio_w), 1e-300)), -cap, cap
-        )
-        alpha = params.price_adjustment_share
-        if floor is not None:
-            cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]
-            out.floor_cost_usd[:, t] = cost.sum(axis=1) * floor.covered_share * p0_usd_per_t
-
-        # 7. mass balance ---------------------------------------------------------------
-        inflow = (
-            (mined_total if two_stage else produced_total) + draw.sum(axis=1) + released.sum(axis=1)
-        )
-        outflow = (
-            consumption.sum(axis=1)
-            + restocked.sum(axis=1)
-            + bought.sum(axis=1)
-            + withheld
-            + unsold
-            + spill
-            + feed_change
-        )
-        out.mass_error[:, t] = np.abs(inflow - outflow) / np.maximum(np.abs(inflow), 1e-12)
-
-        out.demand[:, t] = desired
-        out.consumption[:, t] = consumption
-        out.unmet[:, t] = np.maximum(desired - consumption, 0.0)
-        out.price_alliance[:, t] = pr_a
-        out.price_rest[:, t] = pr_r
-        out.reserve_stock[:, t] = stock
-        out.withheld[:, t] = withheld
-        out.restricted[:, t] = split
-        lowest = np.minimum(inv.min(axis=1), stock.min(axis=1) if H else np.inf)
-        if two_stage:
-            lowest = np.minimum(lowest, feed_stock.min(axis=1))
-        np.minimum(out.min_stock, lowest, out=out.min_stock)
-
-        pr_a = np.exp(np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap))
-        pr_r = np.exp(np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap))
+def _bools(rows: list[np.ndarray], width: int) -> np.ndarray:
+    """Stack boolean masks of possibly different lengths into (len(rows), width)."""
+    out = np.zeros((len(rows), width), dtype=np.bool_)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
     return out
 
 
-def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, 0 where den is 0."""
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+def _rows(rows: list[np.ndarray], n: int, dtype: Any) -> np.ndarray:
+    """Stack per-path arrays as the rows of a (len(rows), n) array."""
+    if not rows:
+        return np.zeros((0, n), dtype=dtype)
+    return np.ascontiguousarray(np.stack(rows), dtype=dtype)
 
 
-def _log(x: np.ndarray) -> np.ndarray:
-    """Natural log with 0 mapped to a very negative number instead of -inf."""
-    return np.log(np.maximum(x, 1e-300))
+def _pack_market(
+    market: MineralMarket,
+    events: MineralEvents,
+    policies: MineralPolicies,
+    params: Params,
+) -> tuple[_Market, list[int]]:
+    """The market as arrays, and each restriction's origin group at its stage."""
+    final = market.final
+    S = len(final.codes)
+    f_group, f_index = _groups(events.restrictions, final.stage, S)
+    two_stage = market.mining is not None and market.feed_flows is not None
+    group_of = [0] * len(events.restrictions)
+    final_positions = [i for i, r in enumerate(events.restrictions) if r.stage == final.stage]
+    for i, g in zip(final_positions, f_index, strict=True):
+        group_of[i] = g
+    if two_stage:
+        assert market.mining is not None
+        assert market.feed_flows is not None
+        mining = market.mining
+        M = len(mining.codes)
+        m_group, m_index = _groups(events.restrictions, mining.stage, M)
+        mining_positions = [i for i, r in enumerate(events.restrictions) if r.stage == mining.stage]
+        for i, g in zip(mining_positions, m_index, strict=True):
+            group_of[i] = g
+        mining_output = mining.output.astype(float)
+        mining_cap_ratio = mining.capacity / np.where(mining.output > 0, mining.output, 1.0)
+        miner_alliance = np.array([c in market.alliance_members for c in mining.codes])
+        feed0 = market.feed_flows.astype(float)
+        mining_groups = int(m_group.max()) + 1
+    else:
+        m_group = np.zeros(0, dtype=np.int64)
+        mining_output = np.zeros(0)
+        mining_cap_ratio = np.zeros(0)
+        miner_alliance = np.zeros(0, dtype=np.bool_)
+        feed0 = np.zeros((0, S))
+        mining_groups = 1
+    feed_target = params.inventory_days * final.output / DAYS_PER_MONTH
+    inv_target = params.inventory_days * market.demand / DAYS_PER_MONTH
+    floor = policies.floor
+    eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
+    packed = _Market(
+        two_stage=bool(two_stage),
+        demand=np.ascontiguousarray(market.demand, dtype=float),
+        alliance=np.ascontiguousarray(market.alliance, dtype=np.bool_),
+        inv_target=inv_target.astype(float),
+        restock_max=(params.restock_share_per_month * inv_target).astype(float),
+        final_output=final.output.astype(float),
+        final_cap_ratio=(final.capacity / np.where(final.output > 0, final.output, 1.0)).astype(
+            float
+        ),
+        seller_alliance=np.array([c in market.alliance_members for c in final.codes], np.bool_),
+        final_group=f_group,
+        final_groups=int(f_group.max()) + 1,
+        flows0=np.ascontiguousarray(market.flows, dtype=float),
+        mining_output=mining_output,
+        mining_cap_ratio=mining_cap_ratio.astype(float),
+        miner_alliance=miner_alliance.astype(np.bool_),
+        mining_group=m_group.astype(np.int64),
+        mining_groups=mining_groups,
+        feed0=np.ascontiguousarray(feed0, dtype=float),
+        feed_target=feed_target.astype(float),
+        feed_cap=(2.0 * feed_target).astype(float),
+        eps_d=float(eps_d),
+        eps_s=float(eps_s),
+        steep=float(1.0 / max(eps_s - eps_d, 1e-6)),
+        p0_usd_per_t=float(market.base_price_usd_per_kg * 1000.0),
+        alpha=float(params.price_adjustment_share),
+        log_cap=float(np.log(params.max_price_ratio)),
+        rerouting=float(params.rerouting_share),
+        has_floor=floor is not None,
+        floor_covered=np.zeros(S, np.bool_) if floor is None else floor.covered.astype(np.bool_),
+        floor_share=0.0 if floor is None else float(floor.covered_share),
+        floor_ratio=0.0 if floor is None else float(floor.floor_ratio),
+    )
+    return packed, group_of
 
 
-def _ratio(requested: np.ndarray, supplied: np.ndarray) -> np.ndarray:
-    """Requested over supplied volume, 1 where nothing is requested."""
-    return np.divide(
-        requested, supplied, out=np.ones_like(requested), where=supplied > 0
-    ) + np.where((supplied <= 0) & (requested > 0), np.inf, 0.0)
+def _pack_events(
+    market: MineralMarket, events: MineralEvents, group_of: list[int], n: int
+) -> _Events:
+    """The realised events of a batch as arrays (see :class:`_Events`)."""
+    final_stage = market.final.stage
+    K, S = len(market.consumers), len(market.final.codes)
+    M = 0 if market.mining is None else len(market.mining.codes)
+    rs, os_, us = events.restrictions, events.outages, events.surges
+    return _Events(
+        r_stage=np.array([FINAL if r.stage == final_stage else MINING for r in rs], np.int64),
+        r_group=np.array(group_of, dtype=np.int64),
+        r_target=_bools([r.targets for r in rs], max(K, S)),
+        r_start=_rows([r.window.start for r in rs], n, np.int64),
+        r_end=_rows([r.window.end for r in rs], n, np.int64),
+        r_on=_rows([r.window.on for r in rs], n, np.bool_),
+        r_severity=_rows([r.severity for r in rs], n, np.float64),
+        r_leakage=_rows([r.leakage for r in rs], n, np.float64),
+        o_stage=np.array([FINAL if o.stage == final_stage else MINING for o in os_], np.int64),
+        o_mask=_bools([o.producers for o in os_], max(S, M)),
+        o_start=_rows([o.window.start for o in os_], n, np.int64),
+        o_end=_rows([o.window.end for o in os_], n, np.int64),
+        o_on=_rows([o.window.on for o in os_], n, np.bool_),
+        o_share=_rows([o.share for o in os_], n, np.float64),
+        u_mask=_bools([u.consumers for u in us], K),
+        u_start=_rows([u.window.start for u in us], n, np.int64),
+        u_end=_rows([u.window.end for u in us], n, np.int64),
+        u_on=_rows([u.window.on for u in us], n, np.bool_),
+        u_share=_rows([u.share for u in us], n, np.float64),
+    )
+
+
+def _pack_reserves(policies: MineralPolicies, K: int) -> _Reserves:
+    """The reserve plans as arrays (see :class:`_Reserves`)."""
+    plans = policies.reserves
+
+    def values(name: str) -> np.ndarray:
+        return np.array([float(getattr(p, name)) for p in plans], dtype=float)
+
+    return _Reserves(
+        members=_bools([p.members for p in plans], K),
+        shares=np.array([p.cost_shares for p in plans], dtype=float).reshape(len(plans), K),
+        initial=values("initial_t"),
+        target=values("target_t"),
+        trigger_price=values("trigger_price"),
+        trigger_short=values("trigger_shortfall"),
+        max_release=values("max_release_t"),
+        allocation=np.array([ALLOCATION_CODES[p.allocation] for p in plans], dtype=np.int64),
+        buy_below=values("buy_below"),
+        max_buy=values("max_buy_t"),
+        budget=values("budget_usd"),
+    )
+
+
+def run_kernel(
+    market: MineralMarket,
+    events: MineralEvents,
+    policies: MineralPolicies,
+    params: Params,
+    n: int,
+    *,
+    workers: int = 1,
+    reuse: Trajectories | None = None,
+) -> Trajectories:
+    """Simulate one mineral for ``n`` paths over the horizon.
+
+    Parameters
+    ----------
+    market
+        The mineral's baseline market.
+    events
+        The events realised for these ``n`` paths (per-path arrays of length ``n``).
+    policies
+        The policies compiled onto the market.
+    params
+        Market parameters.
+    n
+        Number of paths in the batch.
+    workers
+        Threads to spread the blocks of paths over; never changes the results.
+    reuse
+        Trajectories of an earlier batch of the same mineral and size to
+        overwrite (saves allocating and zeroing memory each batch); ignored
+        when the shapes differ.
+
+    Returns
+    -------
+    Trajectories
+        Monthly results, path-last arrays (month[, consumer|holder], path).
+    """
+    T = params.horizon
+    K = len(market.consumers)
+    H = len(policies.reserves)
+    mk, group_of = _pack_market(market, events, policies, params)
+    ev = _pack_events(market, events, group_of, n)
+    rs = _pack_reserves(policies, K)
+    out = _Out(**vars(reuse)) if _fits(reuse, T, K, H, n) else _allocate(T, K, H, n)
+    if not mk.has_floor:
+        out.floor_cost_usd[...] = 0.0  # the kernel writes it only under a floor
+    parts = split_range(n, workers)
+    if len(parts) <= 1:
+        simulate_blocks(mk, ev, rs, out, 0, n)
+    else:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            futures = [pool.submit(simulate_blocks, mk, ev, rs, out, a, b) for a, b in parts]
+            for future in futures:
+                future.result()
+    return Trajectories(**out._asdict())
+
+
+def _allocate(T: int, K: int, H: int, n: int) -> _Out:
+    """Output arrays for ``n`` paths; the kernel writes every element (see run_kernel)."""
+    return _Out(
+        demand=np.empty((T, K, n)),
+        consumption=np.empty((T, K, n)),
+        unmet=np.empty((T, K, n)),
+        price_alliance=np.empty((T, n)),
+        price_rest=np.empty((T, n)),
+        reserve_stock=np.empty((T, H, n)),
+        reserve_purchase_usd=np.empty((T, H, n)),
+        reserve_release_usd=np.empty((T, H, n)),
+        reserve_release_t=np.empty((T, H, n)),
+        floor_cost_usd=np.empty((T, n)),
+        withheld=np.empty((T, n)),
+        mass_error=np.empty((T, n)),
+        min_stock=np.empty(n),
+        restricted=np.empty((T, n), dtype=np.bool_),
+    )
+
+
+def _fits(traj: Trajectories | None, T: int, K: int, H: int, n: int) -> bool:
+    """Whether ``traj`` has the shapes of a batch of ``n`` paths."""
+    return (
+        traj is not None
+        and traj.demand.shape == (T, K, n)
+        and traj.reserve_stock.shape
+        == (
+            T,
+            H,
+            n,
+        )
+    )
+
+
+def split_range(n: int, workers: int, unit: int = BLOCK) -> list[tuple[int, int]]:
+    """Split ``range(n)`` into at most ``workers`` contiguous parts (whole multiples of ``unit``).
+
+    >>> split_range(200, 2, 64)
+    [(0, 128), (128, 200)]
+    """
+    units = -(-n // unit)
+    parts = max(1, min(workers, units))
+    bounds = [min(n, (units * i // parts) * unit) for i in range(parts + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

@@ -7,12 +7,16 @@ batch size (which is rounded to whole chunks of :data:`CHUNK` paths).
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
-from critmin.engine.events import CHUNK, Calibration, calibrate_restrictions, realise
+from critmin.engine.events import CHUNK, Calibration, MineralEvents, calibrate_restrictions, realise
 from critmin.engine.kernel import Params, Trajectories, run_kernel
 from critmin.engine.market import MineralMarket, build_markets
 from critmin.engine.policies import MineralPolicies, compile_policies
@@ -89,9 +93,9 @@ class MineralStats:
             horizon=horizon,
             shortfall_t=Histogram(edges, (K + 1,), with_sums=True),
             shortfall_share_month=Histogram(linear_edges(1.0 + max_surge, FAN_BINS), (horizon,)),
-            price_alliance_month=Histogram(fan_price, (horizon,)),
-            price_rest_month=Histogram(fan_price, (horizon,)),
-            peak_price=Histogram(price_edges, (2,), with_sums=True),
+            price_alliance_month=Histogram(fan_price, (horizon,), log_scale=True),
+            price_rest_month=Histogram(fan_price, (horizon,), log_scale=True),
+            peak_price=Histogram(price_edges, (2,), with_sums=True, log_scale=True),
             recovery=Histogram(np.arange(0.5, horizon + 1.5), (K + 1,)),
             unrecovered=Sum.zeros((K + 1,)),
             consumer_unmet_month=Sum.zeros((horizon, K)),
@@ -110,61 +114,103 @@ class MineralStats:
         return stats
 
     def add(self, traj: Trajectories, sizes: list[int]) -> None:
-        """Reduce one batch's trajectories."""
-        unmet = traj.unmet
-        world_unmet = unmet.sum(axis=2)
-        per_path = np.concatenate([unmet.sum(axis=1), world_unmet.sum(axis=1)[:, None]], axis=1)
-        self.shortfall_t.add(per_path, sizes)
-        world_demand = traj.demand.sum(axis=2)
-        share_month = np.divide(
-            world_unmet, world_demand, out=np.zeros_like(world_unmet), where=world_demand > 0
-        )
-        self.shortfall_share_month.add(share_month, sizes)
+        """Reduce one batch's trajectories (path-last, in whole chunks of ``sizes``)."""
+        T, K, P = traj.unmet.shape
+        cum = np.empty((K + 1, P))
+        share = np.empty((T, P))
+        peaks = np.empty((2, P))
+        months = np.empty((K + 1, P))
+        never = np.empty((K + 1, P))
+        _per_path(
+            traj.unmet, traj.demand, traj.price_alliance, traj.price_rest, RECOVERY_SHARE,
+            cum, share, peaks, months, never,
+        )  # fmt: skip
+        self.shortfall_t.add(cum, sizes)
+        self.shortfall_share_month.add(share, sizes)
         self.price_alliance_month.add(traj.price_alliance, sizes)
         self.price_rest_month.add(traj.price_rest, sizes)
-        peaks = np.stack([traj.price_alliance.max(axis=1), traj.price_rest.max(axis=1)], axis=1)
         self.peak_price.add(peaks, sizes)
-        shares = np.concatenate(
-            [
-                np.divide(unmet, traj.demand, out=np.zeros_like(unmet), where=traj.demand > 0),
-                share_month[:, :, None],
-            ],
-            axis=2,
-        )
-        months, never = months_to_recovery(shares, RECOVERY_SHARE)
         self.recovery.add(months, sizes)
-        self.unrecovered.add(never.astype(float), sizes)
-        self.consumer_unmet_month.add(unmet, sizes)
+        self.unrecovered.add(never, sizes)
+        self.consumer_unmet_month.add(traj.unmet, sizes)
         self.consumer_demand_month.add(traj.demand, sizes)
         self.consumption_month.add(traj.consumption, sizes)
         self.reserve_stock_month.add(traj.reserve_stock, sizes)
         self.reserve_stock_fan.add(traj.reserve_stock, sizes)
-        self.reserve_released_t.add(traj.reserve_release_t.sum(axis=1), sizes)
-        self.reserve_purchase_usd.add(traj.reserve_purchase_usd.sum(axis=1), sizes)
-        self.reserve_release_usd.add(traj.reserve_release_usd.sum(axis=1), sizes)
-        floor = traj.floor_cost_usd.sum(axis=1)
-        self.floor_cost_usd.add(floor, sizes)
-        self.withheld_t.add(traj.withheld.sum(axis=1), sizes)
-        self.restricted_month.add(traj.restricted.astype(float), sizes)
-        self.mass_error_max = max(self.mass_error_max, float(traj.mass_error.max()))
-        self.min_stock = min(self.min_stock, float(traj.min_stock.min()))
+        # per-path totals over the horizon, summed month by month
+        self.reserve_released_t.add(traj.reserve_release_t.sum(axis=0), sizes)
+        self.reserve_purchase_usd.add(traj.reserve_purchase_usd.sum(axis=0), sizes)
+        self.reserve_release_usd.add(traj.reserve_release_usd.sum(axis=0), sizes)
+        self.floor_cost_usd.add(traj.floor_cost_usd.sum(axis=0), sizes)
+        self.withheld_t.add(traj.withheld.sum(axis=0), sizes)
+        self.restricted_month.add(traj.restricted, sizes)
+        self.mass_error_max = max(self.mass_error_max, float(traj.mass_error.max(initial=0.0)))
+        self.min_stock = min(self.min_stock, float(traj.min_stock.min(initial=np.inf)))
 
 
-def months_to_recovery(shares: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Months from the first month above ``threshold`` to the first month after the
-    last such month, per path and series; 0 when never above; ``never`` flags
-    series still above the threshold in the last month.
+@njit(cache=True, nogil=True, error_model="numpy")
+def _per_path(
+    unmet: np.ndarray,
+    demand: np.ndarray,
+    price_a: np.ndarray,
+    price_r: np.ndarray,
+    threshold: float,
+    cum: np.ndarray,
+    share: np.ndarray,
+    peaks: np.ndarray,
+    months: np.ndarray,
+    never: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Per-path figures of a batch (path-last arrays), written into the last five.
 
-    ``shares`` has shape (paths, months, series).
+    ``cum`` (K + 1, P): unmet demand summed over months, per consumer and for
+    the world (last row); ``share`` (T, P): the world's unmet share of
+    demand per month; ``peaks`` (2, P): the highest alliance and rest price
+    ratios; ``months`` (K + 1, P): months from the first month with an unmet
+    share above ``threshold`` to the end of the last such month (0 when
+    never above); ``never`` (K + 1, P): 1 where the share is still above the
+    threshold in the last month.
     """
-    above = shares > threshold
-    T = shares.shape[1]
-    anyabove = above.any(axis=1)
-    first = np.argmax(above, axis=1)
-    last = T - 1 - np.argmax(above[:, ::-1, :], axis=1)
-    months = np.where(anyabove, last - first + 1, 0).astype(float)
-    never = above[:, -1, :]
-    return months, never
+    T, K, P = unmet.shape
+    first = np.full((K + 1, P), -1, np.int64)
+    last = np.full((K + 1, P), -1, np.int64)
+    world_unmet = np.empty(P)
+    world_demand = np.empty(P)
+    cum[:, :] = 0.0
+    for t in range(T):
+        world_unmet[:] = 0.0
+        world_demand[:] = 0.0
+        for k in range(K):
+            for p in range(P):
+                u = unmet[t, k, p]
+                d = demand[t, k, p]
+                cum[k, p] += u
+                world_unmet[p] += u
+                world_demand[p] += d
+                if (u / d if d > 0 else 0.0) > threshold:
+                    if first[k, p] < 0:
+                        first[k, p] = t
+                    last[k, p] = t
+        for p in range(P):
+            s = world_unmet[p] / world_demand[p] if world_demand[p] > 0 else 0.0
+            share[t, p] = s
+            cum[K, p] += world_unmet[p]
+            if s > threshold:
+                if first[K, p] < 0:
+                    first[K, p] = t
+                last[K, p] = t
+    for p in range(P):
+        high_a = -np.inf
+        high_r = -np.inf
+        for t in range(T):
+            high_a = max(high_a, price_a[t, p])
+            high_r = max(high_r, price_r[t, p])
+        peaks[0, p] = high_a
+        peaks[1, p] = high_r
+    for k in range(K + 1):
+        for p in range(P):
+            months[k, p] = last[k, p] - first[k, p] + 1 if first[k, p] >= 0 else 0
+            never[k, p] = 1.0 if last[k, p] == T - 1 else 0.0
 
 
 @dataclass
@@ -215,6 +261,36 @@ def _max_surge(scenario: Scenario) -> float:
     return total
 
 
+def default_workers() -> int:
+    """Threads a run uses by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - platforms without sched_getaffinity
+        return max(1, os.cpu_count() or 1)
+
+
+def _step(
+    market: MineralMarket,
+    events: MineralEvents,
+    policy: MineralPolicies,
+    stat: MineralStats,
+    params: Params,
+    sizes: list[int],
+    workers: int,
+    reuse: Trajectories | None,
+) -> tuple[float, Trajectories]:
+    """One mineral, one batch: the kernel, then the reduction into its statistics.
+
+    Returns the time taken [s] (to schedule the next batch) and the
+    trajectories, whose memory the next batch of this mineral reuses.
+    """
+    start = time.perf_counter()
+    n = int(sum(sizes))
+    traj = run_kernel(market, events, policy, params, n, workers=workers, reuse=reuse)
+    stat.add(traj, sizes)
+    return time.perf_counter() - start, traj
+
+
 def simulate(
     world: World,
     scenario: Scenario,
@@ -223,6 +299,7 @@ def simulate(
     seed: int | None = None,
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> RunOutput:
     """Run ``scenario`` on ``world``; return the streaming statistics.
 
@@ -239,6 +316,18 @@ def simulate(
         memory and speed only, never the results.
     progress
         Called with the number of paths done after each batch.
+    workers
+        Threads to run on [threads]; default: every CPU available
+        (:func:`default_workers`). Affects speed only, never the results.
+
+    Notes
+    -----
+    Batches run one after the other. Within a batch, the minerals are spread
+    over the threads (each mineral's kernel and statistics run on one
+    thread); with fewer minerals than threads, each kernel spreads its paths
+    over the threads instead. Every path's computation is independent of
+    the others, and each mineral's statistics receive the batches in order,
+    so the results are bit-identical whatever the number of threads.
     """
     if paths is not None or seed is not None:
         scenario = scenario.model_copy(
@@ -264,15 +353,39 @@ def simulate(
         MineralStats.create(m, p, scenario.horizon_months, surge, scenario.market.max_price_ratio)
         for m, p in zip(markets, policies, strict=True)
     ]
+    threads = max(1, default_workers() if workers is None else int(workers))
+    per_mineral = min(threads, max(len(markets), 1))
+    kernel_workers = max(1, threads // per_mineral)
+    plan = list(batches(scenario.paths, batch_size))
+    cost = [0.0] * len(markets)  # seconds each mineral took in the last batch
+    buffers: list[Trajectories | None] = [None] * len(markets)
     done = 0
-    for chunks in batches(scenario.paths, batch_size):
-        sizes = chunk_sizes(chunks, scenario.paths)
-        n = int(sum(sizes))
-        events = realise(scenario, markets, chunks, scenario.paths, calibrations)
-        for market, policy, stat in zip(markets, policies, stats, strict=True):
-            traj = run_kernel(market, events[market.mineral], policy, params, n)
-            stat.add(traj, sizes)
-        done += n
-        if progress is not None:
-            progress(done)
+    with ThreadPoolExecutor(per_mineral) as pool:
+        events = realise(scenario, markets, plan[0], scenario.paths, calibrations) if plan else {}
+        for b, chunks in enumerate(plan):
+            sizes = chunk_sizes(chunks, scenario.paths)
+            # the slowest minerals first, so the threads finish together
+            order = sorted(range(len(markets)), key=lambda i: -cost[i])
+            futures = {
+                i: pool.submit(
+                    _step,
+                    markets[i],
+                    events[markets[i].mineral],
+                    policies[i],
+                    stats[i],
+                    params,
+                    sizes,
+                    kernel_workers,
+                    buffers[i],
+                )  # fmt: skip
+                for i in order
+            }
+            # draw the next batch's events while the threads work on this one
+            if b + 1 < len(plan):
+                events = realise(scenario, markets, plan[b + 1], scenario.paths, calibrations)
+            for i, future in futures.items():
+                cost[i], buffers[i] = future.result()
+            done += int(sum(sizes))
+            if progress is not None:
+                progress(done)
     return RunOutput(scenario, scenario.paths, scenario.seed, batch_size, stats, calibrations)

@@ -1,0 +1,264 @@
+"""The compiled monthly kernel: blocks of paths, path-last arrays, numba.
+
+:func:`simulate_blocks` simulates blocks of :data:`BLOCK` consecutive paths.
+Within a block every array has the path as its last, contiguous axis, and
+each step loops over producers and consumers outside and over the block's
+paths inside, so the compiler vectorises the arithmetic across paths (the
+inner dimensions, a few consumers and a dozen producers, are too small to
+vectorise on their own). Export restrictions differ from path to path: each
+path applies its own active restrictions in scenario order, and the block
+applies the i-th active restriction of each of its paths together
+(:func:`critmin.engine.restrictions.restrict`); a path with fewer applies a
+zero factor, which leaves its flows exactly unchanged. The steps of a month
+are in :mod:`critmin.engine.steps`.
+
+The arithmetic of a path is that of the NumPy reference kernel
+(``tests/reference_kernel.py``) operation by operation, with two exceptions
+that change only rounding: sums over producers and consumers are sequential
+(NumPy sums long axes pairwise), and prices are carried as their logarithm
+(the documented update is in log space), so that a power $p^\\varepsilon$ is
+computed as $\\exp(\\varepsilon \\ln p)$. A path's result depends only on its
+own inputs, never on the block, the batch or the thread that computes it.
+
+The functions here take the plain arrays packed by :mod:`critmin.engine.kernel`
+(named tuples ``mk``, ``ev``, ``rs`` and ``out``; see there) and release the
+GIL, so threads can run blocks in parallel.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from critmin.engine.restrictions import activity, by_group, restrict
+from critmin.engine.steps import (
+    FINAL,
+    JIT,
+    MINED,
+    MINING,
+    OFFERED,
+    PRODUCED,
+    WH_FINAL,
+    WH_MINING,
+    WITHHELD,
+    account,
+    allocate,
+    demand,
+    floor_cost,
+    fmax,
+    fmin,
+    outage,
+    powers,
+    prices,
+    purchases,
+    refine,
+    release,
+    supply,
+)
+
+#: Paths per block (the kernel's unit of vectorisation and of parallel work).
+BLOCK = 64
+
+
+@njit(**JIT)
+def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pragma: no cover
+    """Simulate paths ``p0 .. p0 + nb - 1`` of the batch over the horizon."""
+    # unpack once: an array taken from a tuple inside a loop costs a reference count
+    two_stage, demand0, alliance, inv_target, restock_max = mk[0], mk[1], mk[2], mk[3], mk[4]
+    final_output, final_cap, seller_alliance, final_group, GF = mk[5], mk[6], mk[7], mk[8], mk[9]
+    flows0, mining_output, mining_cap, miner_alliance = mk[10], mk[11], mk[12], mk[13]
+    mining_group, GM, feed0, feed_target, feed_cap = mk[14], mk[15], mk[16], mk[17], mk[18]
+    eps_d, eps_s, steep, p0_usd_per_t = mk[19], mk[20], mk[21], mk[22]
+    alpha, log_cap, rerouting, has_floor = mk[23], mk[24], mk[25], mk[26]
+    floor_covered, floor_share, floor_ratio = mk[27], mk[28], mk[29]
+    members, shares, initial, target, trigger_price, trigger_short = rs[0:6]
+    max_release, allocation, buy_below, max_buy, budget = rs[6:11]
+    # this block's paths only (indexing [..., p0 + j] would cost a sign check per access)
+    q = slice(p0, p0 + nb)
+    r_stage, r_group, r_target = ev[0], ev[1], ev[2]
+    r_start, r_end, r_on = ev[3][:, q], ev[4][:, q], ev[5][:, q]
+    r_severity, r_leakage = ev[6][:, q], ev[7][:, q]
+    o_stage, o_mask = ev[8], ev[9]
+    o_start, o_end, o_on, o_share = ev[10][:, q], ev[11][:, q], ev[12][:, q], ev[13][:, q]
+    u_mask = ev[14]
+    u_start, u_end, u_on, u_share = ev[15][:, q], ev[16][:, q], ev[17][:, q], ev[18][:, q]
+    y_demand, y_consumption, y_unmet = out[0][:, :, q], out[1][:, :, q], out[2][:, :, q]
+    y_price_a, y_price_r, y_stock = out[3][:, q], out[4][:, q], out[5][:, :, q]
+    y_purchase, y_release_usd, y_release_t = out[6][:, :, q], out[7][:, :, q], out[8][:, :, q]
+    y_floor, y_withheld, y_error = out[9][:, q], out[10][:, q], out[11][:, q]
+    y_min_stock, y_restricted = out[12][q], out[13][:, q]
+
+    T = y_price_a.shape[0]
+    K = demand0.shape[0]
+    S = final_output.shape[0]
+    M = mining_output.shape[0]
+    H = initial.shape[0]
+    R = r_stage.shape[0]
+    B = r_target.shape[1]
+    log_floor = math.log(floor_ratio) if has_floor else 0.0
+
+    # the restrictions that happen on each path of the block, in scenario order
+    n_on = np.zeros(nb, np.int64)
+    for r in range(R):
+        for j in range(nb):
+            if r_on[r, j]:
+                n_on[j] += 1
+    most = 1
+    for j in range(nb):
+        most = fmax(most, n_on[j])
+    on_start = np.zeros((most, nb), np.int64)
+    on_end = np.zeros((most, nb), np.int64)
+    on_stage = np.zeros((most, nb), np.int64)
+    on_group = np.zeros((most, nb), np.int64)
+    on_factor = np.zeros((most, nb))
+    on_mask = np.zeros((most, B, nb))
+    n_on[:] = 0
+    for r in range(R):
+        for j in range(nb):
+            if r_on[r, j]:
+                i = n_on[j]
+                on_start[i, j] = r_start[r, j]
+                on_end[i, j] = r_end[r, j]
+                on_stage[i, j] = r_stage[r]
+                on_group[i, j] = r_group[r]
+                on_factor[i, j] = r_severity[r, j] * (1.0 - r_leakage[r, j])
+                for k in range(B):
+                    on_mask[i, k, j] = 1.0 if r_target[r, k] else 0.0
+                n_on[j] = i + 1
+    n_act = np.zeros((2, nb), np.int64)
+    act_factor = np.zeros((2, most, nb))
+    act_group = np.zeros((2, most, nb), np.int64)
+    act_mask = np.zeros((2, most, B, nb))
+    split = np.zeros(nb, np.bool_)
+    change = np.full(nb, -1, np.int64)
+
+    # state
+    inv = np.empty((K, nb))
+    for k in range(K):
+        inv[k, :] = inv_target[k]
+    stock = np.empty((H, nb))
+    for h in range(H):
+        stock[h, :] = initial[h]
+    spent = np.zeros((H, nb))
+    feed = np.empty((S, nb))
+    for s in range(S):
+        feed[s, :] = feed_target[s]
+    lp_a = np.zeros(nb)  # log price ratios
+    lp_r = np.zeros(nb)
+    pr_a = np.ones(nb)  # price ratios
+    pr_r = np.ones(nb)
+    min_stock = np.full(nb, np.inf)
+
+    # work space
+    f = np.zeros((28, nb))
+    kk = np.zeros((16, K, nb))
+    hh = np.zeros((9, H, nb))
+    w = np.zeros((7, nb))
+    buy_req = np.zeros((H, K, nb))
+    pool = np.zeros((2, nb))
+    outage_f = np.empty((S, nb))
+    produced = np.empty((S, nb))
+    util_f = np.empty((S, nb))
+    outage_m = np.empty((M, nb))
+    mined = np.empty((M, nb))
+    util_m = np.empty((M, nb))
+    not_covered = np.zeros(M, np.bool_)
+    ore = np.zeros((GM, S, nb))
+    flows = np.zeros((GF, K, nb))
+    n_groups = fmax(GM, GF)
+    lost = np.zeros((B, nb))
+    taken = np.zeros((n_groups, B, nb))
+    share = np.zeros((n_groups, nb))
+
+    for t in range(T):
+        activity(
+            t, n_on, on_start, on_end, on_stage, on_factor, on_group, on_mask, change, n_act,
+            act_factor, act_group, act_mask, split,
+        )  # fmt: skip
+        powers(lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, log_floor, has_floor, alliance, f, kk)
+
+        # 1. output: miners, then refiners limited by feed ------------------------------
+        f[MINED : WH_FINAL + 1, :] = 0.0
+        outage(t, FINAL, o_stage, o_mask, o_start, o_end, o_on, o_share, outage_f)
+        supply(
+            final_output, final_cap, seller_alliance, floor_covered, floor_share, outage_f, f,
+            produced,
+        )  # fmt: skip
+        if two_stage:
+            outage(t, MINING, o_stage, o_mask, o_start, o_end, o_on, o_share, outage_m)
+            supply(mining_output, mining_cap, miner_alliance, not_covered, 0.0, outage_m, f, mined)
+            for m in range(M):
+                for j in range(nb):
+                    f[MINED, j] += mined[m, j]
+            by_group(mined, mining_output, mining_group, feed0, util_m, ore)
+            restrict(
+                ore, n_act[MINING], act_factor[MINING], act_group[MINING], act_mask[MINING],
+                rerouting, f[WH_MINING], w, lost, taken, share,
+            )  # fmt: skip
+            refine(ore, feed_cap, feed, f, produced)
+        for s in range(S):
+            for j in range(nb):
+                f[PRODUCED, j] += produced[s, j]
+
+        # 2. flows and restrictions -----------------------------------------------------
+        by_group(produced, final_output, final_group, flows0, util_f, flows)
+        restrict(
+            flows, n_act[FINAL], act_factor[FINAL], act_group[FINAL], act_mask[FINAL],
+            rerouting, f[WH_FINAL], w, lost, taken, share,
+        )  # fmt: skip
+        offered = kk[OFFERED]
+        for k in range(K):
+            offered[k, :] = 0.0
+            for g in range(GF):
+                for j in range(nb):
+                    offered[k, j] += flows[g, k, j]
+        for j in range(nb):
+            # as the reference: each stage's withheld volume added to zero, mining first
+            f[WITHHELD, j] = ((0.0 + f[WH_MINING, j]) if two_stage else 0.0) + f[WH_FINAL, j]
+
+        # 3. demand, restocking, reserve purchases ------------------------------------
+        demand(
+            t, demand0, alliance, inv_target, restock_max, u_mask, u_start, u_end, u_on,
+            u_share, inv, f, kk,
+        )  # fmt: skip
+        purchases(
+            p0_usd_per_t, shares, target, buy_below, max_buy, budget, stock, spent, f, kk, hh,
+            buy_req,
+        )  # fmt: skip
+
+        # 4. allocation; 5. commercial draws and strategic releases ---------------------
+        allocate(alliance, split, f, kk, pool, w)
+        release(
+            t, demand0, p0_usd_per_t, members, shares, trigger_price, trigger_short,
+            max_release, allocation, inv, stock, spent, kk, hh, buy_req, y_purchase,
+            y_release_usd, y_release_t,
+        )  # fmt: skip
+
+        # 6. records, prices and 7. the mass balance ----------------------------------
+        account(
+            t, two_stage, alliance, inv, stock, feed, f, kk, min_stock, y_demand,
+            y_consumption, y_unmet, y_stock,
+        )  # fmt: skip
+        if has_floor:
+            floor_cost(
+                t, floor_ratio, floor_share, p0_usd_per_t, floor_covered, seller_alliance,
+                pr_a, pr_r, produced, y_floor,
+            )  # fmt: skip
+        prices(
+            t, two_stage, steep, alpha, log_cap, split, f, lp_a, lp_r, pr_a, pr_r, y_error,
+            y_price_a, y_price_r, y_withheld, y_restricted,
+        )  # fmt: skip
+    for j in range(nb):
+        y_min_stock[j] = min_stock[j]
+
+
+@njit(**JIT)
+def simulate_blocks(
+    mk: Any, ev: Any, rs: Any, out: Any, start: int, stop: int
+) -> None:  # pragma: no cover - compiled
+    """Simulate paths ``start .. stop - 1`` of the batch, block by block."""
+    for p0 in range(start, stop, BLOCK):
+        _block(p0, fmin(BLOCK, stop - p0), mk, ev, rs, out)

@@ -1,0 +1,610 @@
+"""The steps of a month in the compiled kernel (numba), on one block of paths.
+
+Each function takes plain arrays, path-last (the block's paths on the last,
+contiguous axis), loops over producers or consumers outside and over paths
+inside, and releases the GIL. :func:`critmin.engine.compiled.simulate_blocks`
+calls them month by month; docs/methods.md ("The monthly step") gives the
+equations, ``tests/reference_kernel.py`` the NumPy reference they reproduce.
+Work arrays with named rows (``f``, ``kk``, ``hh``) carry the month's
+quantities between steps.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+#: Options of every compiled function: cached on disk, GIL released, no Python
+#: exceptions on division (x / 0 is inf or nan, as in NumPy; the code guards it).
+JIT: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
+#: Stage codes.
+FINAL, MINING = 0, 1
+#: log(1e-9): the reference kernel floors prices at 1e-9 before raising them to a power.
+LOG_PRICE_FLOOR = math.log(1e-9)
+
+
+@njit(inline="always")
+def fmin(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """The smaller of two numbers (a select: numba's ``min`` blocks vectorisation)."""
+    return a if a < b else b
+
+
+@njit(inline="always")
+def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """The larger of two numbers (a select: numba's ``max`` blocks vectorisation)."""
+    return a if a > b else b
+
+
+# Rows of the per-path work array ``f`` (quantities of the month, one per path).
+(
+    RESP_A, RESP_R, FLOOR_A, FLOOR_R, DEM_A, DEM_R, MINED, WITHHELD, SPILL, FEED_CHANGE,
+    PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, REQ_A, REQ_R, SUP_A, SUP_R, REQ_W, SUP_W,
+    CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
+) = range(28)  # fmt: skip
+# Rows of the per-consumer work array ``kk`` (K, paths each).
+(
+    OFFERED, DESIRED, DEMAND, RESTOCK_REQ, BUY_TOTAL, USED, RESTOCKED, BOUGHT, REQUEST, SERVED,
+    GAP, DRAW, RELEASED, BUY_FRAC, WEIGHT, PRICE_K,
+) = range(16)  # fmt: skip
+# Rows of the per-holder work array ``hh`` (H, paths each).
+MEMBER_PRICE, PURCHASE, M_DEMAND, M_GAP, LIMIT, WSUM, REL_T, REL_USD, COST = range(9)
+
+
+@njit(**JIT)
+def serve(
+    request: np.ndarray,
+    served: np.ndarray,
+    pool: np.ndarray,
+    alliance: np.ndarray,
+    split: np.ndarray,
+    w: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Serve ``request`` (K, paths) pro rata from ``pool`` (2, paths) into ``served``.
+
+    Consumers of the alliance (pool 1) and the rest (pool 0) share their
+    segment's pool where ``split``; elsewhere one world pool serves everyone.
+    The pool is updated. ``w`` (7, paths) is work space.
+    """
+    K, nb = request.shape
+    need1, need0, world, f1, f0, s1, s0 = w[0], w[1], w[2], w[3], w[4], w[5], w[6]
+    for j in range(nb):
+        need1[j] = 0.0
+        need0[j] = 0.0
+    for k in range(K):
+        if alliance[k]:
+            for j in range(nb):
+                need1[j] += request[k, j]
+        else:
+            for j in range(nb):
+                need0[j] += request[k, j]
+    for j in range(nb):
+        need = need0[j] + need1[j]
+        world[j] = fmin(1.0, (pool[0, j] + pool[1, j]) / need) if need > 0 else 1.0
+        f1[j] = fmin(1.0, pool[1, j] / need1[j]) if need1[j] > 0 else 1.0
+        f0[j] = fmin(1.0, pool[0, j] / need0[j]) if need0[j] > 0 else 1.0
+        s1[j] = 0.0
+        s0[j] = 0.0
+    for k in range(K):
+        if alliance[k]:
+            for j in range(nb):
+                x = request[k, j] * (f1[j] if split[j] else world[j])
+                served[k, j] = x
+                s1[j] += x
+        else:
+            for j in range(nb):
+                x = request[k, j] * (f0[j] if split[j] else world[j])
+                served[k, j] = x
+                s0[j] += x
+    for j in range(nb):
+        total = pool[0, j] + pool[1, j]
+        share1 = pool[1, j] / total if total > 0 else 0.5
+        used = s0[j] + s1[j]
+        if split[j]:
+            pool[1, j] -= s1[j]
+            pool[0, j] -= s0[j]
+        else:
+            pool[1, j] -= used * share1
+            pool[0, j] -= used * (1.0 - share1)
+        pool[0, j] = fmax(pool[0, j], 0.0)
+        pool[1, j] = fmax(pool[1, j], 0.0)
+
+
+@njit(**JIT)
+def ratio(requested: float, supplied: float) -> float:  # pragma: no cover - compiled
+    """Requested over supplied volume: 1 if neither, inf if only requested."""
+    if supplied > 0:
+        return requested / supplied
+    return math.inf if requested > 0 else 1.0
+
+
+@njit(**JIT)
+def powers(
+    lp_a: np.ndarray,
+    lp_r: np.ndarray,
+    pr_a: np.ndarray,
+    pr_r: np.ndarray,
+    eps_s: float,
+    eps_d: float,
+    log_floor: float,
+    has_floor: bool,
+    alliance: np.ndarray,
+    f: np.ndarray,
+    kk: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Supply and demand responses to the month's prices, and each consumer's price.
+
+    ``p ** e`` is computed as ``exp(e * log p)`` from the log prices, with
+    ``log p`` floored at log(1e-9); a floor price replaces ``p`` by
+    ``max(p, floor)`` (``log_floor`` is its log).
+    """
+    nb = lp_a.shape[0]
+    for j in range(nb):
+        la = fmax(lp_a[j], LOG_PRICE_FLOOR)
+        lr = fmax(lp_r[j], LOG_PRICE_FLOOR)
+        same = la == lr
+        x = math.exp(eps_s * la)
+        f[RESP_A, j] = x
+        f[RESP_R, j] = x if same else math.exp(eps_s * lr)
+        x = math.exp(eps_d * la)
+        f[DEM_A, j] = x
+        f[DEM_R, j] = x if same else math.exp(eps_d * lr)
+        if has_floor:
+            fa = fmax(la, log_floor)
+            fr = fmax(lr, log_floor)
+            x = math.exp(eps_s * fa)
+            f[FLOOR_A, j] = x
+            f[FLOOR_R, j] = x if fa == fr else math.exp(eps_s * fr)
+    for k in range(alliance.shape[0]):
+        kk[PRICE_K, k, :] = pr_a if alliance[k] else pr_r
+
+
+@njit(**JIT)
+def outage(
+    t: int,
+    stage: int,
+    o_stage: np.ndarray,
+    o_mask: np.ndarray,
+    o_start: np.ndarray,
+    o_end: np.ndarray,
+    o_on: np.ndarray,
+    o_share: np.ndarray,
+    outage: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Output factor of each producer of ``stage``: 1 minus the shares lost (not floored)."""
+    n, nb = outage.shape
+    outage[:, :] = 1.0
+    for o in range(o_stage.shape[0]):
+        if o_stage[o] == stage:
+            for s in range(n):
+                if o_mask[o, s]:
+                    for j in range(nb):
+                        on = o_on[o, j] & (o_start[o, j] <= t) & (t < o_end[o, j])
+                        outage[s, j] -= o_share[o, j] if on else 0.0
+
+
+@njit(**JIT)
+def supply(
+    output: np.ndarray,
+    cap: np.ndarray,
+    in_alliance: np.ndarray,
+    covered: np.ndarray,
+    covered_share: float,
+    outage: np.ndarray,
+    f: np.ndarray,
+    wanted: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Output producers want to make: baseline x outage x fmin(price response, capacity).
+
+    Covered producers respond to the floor price for ``covered_share`` of output.
+    """
+    nb = outage.shape[1]
+    for s in range(output.shape[0]):
+        out_s = output[s]
+        cap_s = cap[s]
+        resp = f[RESP_A] if in_alliance[s] else f[RESP_R]
+        if covered[s]:
+            flo = f[FLOOR_A] if in_alliance[s] else f[FLOOR_R]
+            for j in range(nb):
+                response = fmin(resp[j], cap_s)
+                response = covered_share * fmin(flo[j], cap_s) + (1.0 - covered_share) * response
+                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * response
+        else:
+            for j in range(nb):
+                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * fmin(resp[j], cap_s)
+
+
+@njit(**JIT)
+def refine(
+    ore: np.ndarray, feed_cap: np.ndarray, feed: np.ndarray, f: np.ndarray, produced: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Refiners make fmin(wanted, ore delivered + feed stock); the stock above its cap spills.
+
+    ``produced`` holds the wanted output on entry and the output made on exit.
+    """
+    G, S, nb = ore.shape
+    for s in range(S):
+        cap = feed_cap[s]
+        for j in range(nb):
+            delivered = 0.0
+            for g in range(G):
+                delivered += ore[g, s, j]
+            available = delivered + feed[s, j]
+            made = fmin(produced[s, j], available)
+            produced[s, j] = made
+            new = available - made
+            over = fmax(new - cap, 0.0)
+            f[SPILL, j] += over
+            new -= over
+            f[FEED_CHANGE, j] += new - feed[s, j]
+            feed[s, j] = new
+
+
+@njit(**JIT)
+def demand(
+    t: int,
+    demand0: np.ndarray,
+    alliance: np.ndarray,
+    inv_target: np.ndarray,
+    restock_max: np.ndarray,
+    u_mask: np.ndarray,
+    u_start: np.ndarray,
+    u_end: np.ndarray,
+    u_on: np.ndarray,
+    u_share: np.ndarray,
+    inv: np.ndarray,
+    f: np.ndarray,
+    kk: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Desired demand (with surges), price-responsive demand and restocking requests."""
+    desired, demand, restock_req = kk[DESIRED], kk[DEMAND], kk[RESTOCK_REQ]
+    nb = inv.shape[1]
+    for k in range(demand0.shape[0]):
+        desired[k, :] = 1.0
+        for u in range(u_mask.shape[0]):
+            if u_mask[u, k]:
+                for j in range(nb):
+                    on = u_on[u, j] & (u_start[u, j] <= t) & (t < u_end[u, j])
+                    desired[k, j] += u_share[u, j] if on else 0.0
+        d0 = demand0[k]
+        cap = restock_max[k]
+        goal = inv_target[k]
+        dem = f[DEM_A] if alliance[k] else f[DEM_R]
+        for j in range(nb):
+            x = d0 * desired[k, j]
+            desired[k, j] = x
+            demand[k, j] = x * dem[j]
+            restock_req[k, j] = fmax(fmin(cap, goal - inv[k, j]), 0.0)
+
+
+@njit(**JIT)
+def purchases(
+    p0_usd_per_t: float,
+    shares: np.ndarray,
+    target: np.ndarray,
+    buy_below: np.ndarray,
+    max_buy: np.ndarray,
+    budget: np.ndarray,
+    stock: np.ndarray,
+    spent: np.ndarray,
+    f: np.ndarray,
+    kk: np.ndarray,
+    hh: np.ndarray,
+    buy_req: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Reserve purchase requests, split among members by cost share, and their total."""
+    H, K, nb = buy_req.shape
+    price_k, buy_total, member_price, want = kk[PRICE_K], kk[BUY_TOTAL], hh[MEMBER_PRICE], f[WANT]
+    buy_total[:, :] = 0.0
+    for h in range(H):
+        member_price[h, :] = 0.0
+        for k in range(K):
+            c = shares[h, k]
+            for j in range(nb):
+                member_price[h, j] += price_k[k, j] * c
+        for j in range(nb):
+            mp = member_price[h, j]
+            budget_t = fmax(budget[h] - spent[h, j], 0.0) / (p0_usd_per_t * fmax(mp, 1e-9))
+            x = fmin(fmin(max_buy[h], target[h] - stock[h, j]), budget_t)
+            want[j] = fmax(x, 0.0) if mp < buy_below[h] else 0.0
+        for k in range(K):
+            c = shares[h, k]
+            for j in range(nb):
+                x = want[j] * c
+                buy_req[h, k, j] = x
+                buy_total[k, j] += x
+
+
+@njit(**JIT)
+def allocate(
+    alliance: np.ndarray,
+    split: np.ndarray,
+    f: np.ndarray,
+    kk: np.ndarray,
+    pool: np.ndarray,
+    w: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Each consumer's deliveries go to demand, restocking, then purchases; the rest is
+    pooled per price segment and serves what is still requested, in the same order."""
+    offered, demand, restock_req, buy_total = (
+        kk[OFFERED],
+        kk[DEMAND],
+        kk[RESTOCK_REQ],
+        kk[BUY_TOTAL],
+    )
+    used, restocked, bought = kk[USED], kk[RESTOCKED], kk[BOUGHT]
+    request, served = kk[REQUEST], kk[SERVED]
+    K, nb = offered.shape
+    pool[:, :] = 0.0
+    for k in range(K):
+        seg = pool[1] if alliance[k] else pool[0]
+        for j in range(nb):
+            u = fmin(offered[k, j], demand[k, j])
+            left = offered[k, j] - u
+            x_r = fmin(left, restock_req[k, j])
+            left -= x_r
+            x_b = fmin(left, buy_total[k, j])
+            left -= x_b
+            used[k, j] = u
+            restocked[k, j] = x_r
+            bought[k, j] = x_b
+            seg[j] += left
+    for k in range(K):
+        for j in range(nb):
+            request[k, j] = demand[k, j] - used[k, j]
+    serve(request, served, pool, alliance, split, w)
+    for k in range(K):
+        for j in range(nb):
+            used[k, j] += served[k, j]
+            request[k, j] = restock_req[k, j] - restocked[k, j]
+    serve(request, served, pool, alliance, split, w)
+    for k in range(K):
+        for j in range(nb):
+            restocked[k, j] += served[k, j]
+            request[k, j] = buy_total[k, j] - bought[k, j]
+    serve(request, served, pool, alliance, split, w)
+    for k in range(K):
+        for j in range(nb):
+            bought[k, j] += served[k, j]
+    for j in range(nb):
+        f[UNSOLD, j] = pool[0, j] + pool[1, j]
+
+
+@njit(**JIT)
+def release(
+    t: int,
+    demand0: np.ndarray,
+    p0_usd_per_t: float,
+    members: np.ndarray,
+    shares: np.ndarray,
+    trigger_price: np.ndarray,
+    trigger_short: np.ndarray,
+    max_release: np.ndarray,
+    allocation: np.ndarray,
+    inv: np.ndarray,
+    stock: np.ndarray,
+    spent: np.ndarray,
+    kk: np.ndarray,
+    hh: np.ndarray,
+    buy_req: np.ndarray,
+    y_purchase: np.ndarray,
+    y_release_usd: np.ndarray,
+    y_release_t: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Commercial stocks cover the gap first; then triggered reserves release, and
+    purchases made enter the reserves."""
+    demand, used, restocked, bought = kk[DEMAND], kk[USED], kk[RESTOCKED], kk[BOUGHT]
+    buy_total, gap, draw, released = kk[BUY_TOTAL], kk[GAP], kk[DRAW], kk[RELEASED]
+    buy_frac, weight, price_k = kk[BUY_FRAC], kk[WEIGHT], kk[PRICE_K]
+    member_price, purchase, m_demand, m_gap = (
+        hh[MEMBER_PRICE],
+        hh[PURCHASE],
+        hh[M_DEMAND],
+        hh[M_GAP],
+    )
+    limit, wsum, rel_t, rel_usd, cost = hh[LIMIT], hh[WSUM], hh[REL_T], hh[REL_USD], hh[COST]
+    H, K, nb = buy_req.shape
+    for k in range(K):
+        for j in range(nb):
+            g_k = demand[k, j] - used[k, j]
+            d_k = fmin(inv[k, j], g_k)
+            gap[k, j] = g_k - d_k
+            draw[k, j] = d_k
+            inv[k, j] = inv[k, j] + restocked[k, j] - d_k
+            released[k, j] = 0.0
+            bt = buy_total[k, j]
+            buy_frac[k, j] = bought[k, j] / bt if bt > 0 else 0.0
+    for h in range(H):
+        # the member price is that of the purchases: prices have not moved since
+        purchase[h, :] = 0.0
+        m_demand[h, :] = 0.0
+        m_gap[h, :] = 0.0
+        for k in range(K):
+            for j in range(nb):
+                purchase[h, j] += buy_req[h, k, j] * buy_frac[k, j]
+            if members[h, k]:
+                for j in range(nb):
+                    m_demand[h, j] += demand[k, j]
+                    m_gap[h, j] += gap[k, j]
+        for j in range(nb):
+            short = m_gap[h, j] / m_demand[h, j] if m_demand[h, j] > 0 else 0.0
+            on = (member_price[h, j] > trigger_price[h]) | (short > trigger_short[h])
+            limit[h, j] = fmin(stock[h, j], max_release[h]) if on else 0.0
+        rule = allocation[h]
+        wsum[h, :] = 0.0
+        for k in range(K):
+            for j in range(nb):
+                if rule == 0:
+                    x = gap[k, j] if members[h, k] else 0.0
+                elif rule == 1:
+                    x = demand0[k] if members[h, k] else 0.0
+                else:
+                    x = shares[h, k]
+                weight[k, j] = x
+                wsum[h, j] += x
+        for j in range(nb):
+            limit[h, j] = limit[h, j] / wsum[h, j] if wsum[h, j] > 0 else 0.0
+        rel_t[h, :] = 0.0
+        rel_usd[h, :] = 0.0
+        cost[h, :] = 0.0
+        for k in range(K):
+            member = members[h, k]
+            for j in range(nb):
+                a = fmin(gap[k, j], weight[k, j] * limit[h, j]) if member else 0.0
+                gap[k, j] -= a
+                released[k, j] += a
+                rel_t[h, j] += a
+                rel_usd[h, j] += a * price_k[k, j]
+                cost[h, j] += buy_req[h, k, j] * buy_frac[k, j] * price_k[k, j]
+        for j in range(nb):
+            c = cost[h, j] * p0_usd_per_t
+            stock[h, j] += purchase[h, j] - rel_t[h, j]
+            spent[h, j] += c
+            y_purchase[t, h, j] = c
+            y_release_usd[t, h, j] = rel_usd[h, j] * p0_usd_per_t
+            y_release_t[t, h, j] = rel_t[h, j]
+
+
+@njit(**JIT)
+def account(
+    t: int,
+    two_stage: bool,
+    alliance: np.ndarray,
+    inv: np.ndarray,
+    stock: np.ndarray,
+    feed: np.ndarray,
+    f: np.ndarray,
+    kk: np.ndarray,
+    min_stock: np.ndarray,
+    y_demand: np.ndarray,
+    y_consumption: np.ndarray,
+    y_unmet: np.ndarray,
+    y_stock: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Record the month's demand, consumption, unmet demand and reserve stocks; sum
+    what the prices and the mass balance need; track the lowest stock."""
+    desired, restock_req, buy_total, offered = (
+        kk[DESIRED],
+        kk[RESTOCK_REQ],
+        kk[BUY_TOTAL],
+        kk[OFFERED],
+    )
+    used, draw, released, restocked, bought = (
+        kk[USED],
+        kk[DRAW],
+        kk[RELEASED],
+        kk[RESTOCKED],
+        kk[BOUGHT],
+    )
+    K, nb = desired.shape
+    f[REQ_A:LOW, :] = 0.0
+    low = f[LOW]
+    low[:] = np.inf
+    for k in range(K):
+        req, sup = (f[REQ_A], f[SUP_A]) if alliance[k] else (f[REQ_R], f[SUP_R])
+        for j in range(nb):
+            requested = desired[k, j] + restock_req[k, j] + buy_total[k, j]
+            supplied = offered[k, j] + released[k, j]
+            f[REQ_W, j] += requested
+            f[SUP_W, j] += supplied
+            req[j] += requested
+            sup[j] += supplied
+            consumption = used[k, j] + draw[k, j] + released[k, j]
+            y_demand[t, k, j] = desired[k, j]
+            y_consumption[t, k, j] = consumption
+            y_unmet[t, k, j] = fmax(desired[k, j] - consumption, 0.0)
+            f[CONSUMED, j] += consumption
+            f[RESTOCKED_SUM, j] += restocked[k, j]
+            f[BOUGHT_SUM, j] += bought[k, j]
+            f[DRAW_SUM, j] += draw[k, j]
+            f[RELEASED_SUM, j] += released[k, j]
+            low[j] = fmin(low[j], inv[k, j])
+    for h in range(stock.shape[0]):
+        for j in range(nb):
+            y_stock[t, h, j] = stock[h, j]
+            low[j] = fmin(low[j], stock[h, j])
+    if two_stage:
+        for s in range(feed.shape[0]):
+            for j in range(nb):
+                low[j] = fmin(low[j], feed[s, j])
+    for j in range(nb):
+        min_stock[j] = fmin(min_stock[j], low[j])
+
+
+@njit(**JIT)
+def prices(
+    t: int,
+    two_stage: bool,
+    steep: float,
+    alpha: float,
+    log_cap: float,
+    split: np.ndarray,
+    f: np.ndarray,
+    lp_a: np.ndarray,
+    lp_r: np.ndarray,
+    pr_a: np.ndarray,
+    pr_r: np.ndarray,
+    y_error: np.ndarray,
+    y_price_a: np.ndarray,
+    y_price_r: np.ndarray,
+    y_withheld: np.ndarray,
+    y_restricted: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Record the mass balance and this month's prices; set next month's prices.
+
+    Each segment's clearing price follows from requested over supplied volume
+    (the world's when no restriction splits the market); the log price moves
+    ``alpha`` of the way there, within +-``log_cap``.
+    """
+    for j in range(lp_a.shape[0]):
+        inflow = (f[MINED, j] if two_stage else f[PRODUCED, j]) + f[DRAW_SUM, j]
+        inflow += f[RELEASED_SUM, j]
+        outflow = f[CONSUMED, j] + f[RESTOCKED_SUM, j] + f[BOUGHT_SUM, j] + f[WITHHELD, j]
+        outflow = outflow + f[UNSOLD, j] + f[SPILL, j] + f[FEED_CHANGE, j]
+        y_error[t, j] = abs(inflow - outflow) / fmax(abs(inflow), 1e-12)
+        y_price_a[t, j] = pr_a[j]
+        y_price_r[t, j] = pr_r[j]
+        y_withheld[t, j] = f[WITHHELD, j]
+        y_restricted[t, j] = split[j]
+        ratio_w = ratio(f[REQ_W, j], f[SUP_W, j])
+        ratio_a = ratio(f[REQ_A, j], f[SUP_A, j]) if split[j] else ratio_w
+        ratio_r = ratio(f[REQ_R, j], f[SUP_R, j]) if split[j] else ratio_w
+        log_a = fmin(fmax(steep * math.log(fmax(ratio_a, 1e-300)), -log_cap), log_cap)
+        if ratio_r == ratio_a:
+            log_r = log_a
+        else:
+            log_r = fmin(fmax(steep * math.log(fmax(ratio_r, 1e-300)), -log_cap), log_cap)
+        x = fmin(fmax((1 - alpha) * lp_a[j] + alpha * log_a, -log_cap), log_cap)
+        y = fmin(fmax((1 - alpha) * lp_r[j] + alpha * log_r, -log_cap), log_cap)
+        lp_a[j] = x
+        lp_r[j] = y
+        pr_a[j] = math.exp(x)
+        pr_r[j] = pr_a[j] if y == x else math.exp(y)
+
+
+@njit(**JIT)
+def floor_cost(
+    t: int,
+    floor_ratio: float,
+    floor_share: float,
+    p0_usd_per_t: float,
+    covered: np.ndarray,
+    seller_alliance: np.ndarray,
+    pr_a: np.ndarray,
+    pr_r: np.ndarray,
+    produced: np.ndarray,
+    y_floor: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """What the state pays covered producers: (floor - price) on the covered share of output."""
+    nb = pr_a.shape[0]
+    for j in range(nb):
+        y_floor[t, j] = 0.0
+    for s in range(covered.shape[0]):
+        if covered[s]:
+            price = pr_a if seller_alliance[s] else pr_r
+            for j in range(nb):
+                y_floor[t, j] += fmax(floor_ratio - price[j], 0.0) * produced[s, j]
+    for j in range(nb):
+        y_floor[t, j] = y_floor[t, j] * floor_share * p0_usd_per_t

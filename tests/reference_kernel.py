@@ -1,0 +1,421 @@
+"""The NumPy monthly kernel, kept as an independent oracle for the production kernel.
+
+This is the vectorised NumPy implementation that :mod:`critmin.engine.kernel`
+replaced (moved here unchanged apart from this docstring, its imports and its
+name). It loops over months and vectorises over paths; arrays are indexed
+(path, ...). ``tests/test_kernel_equivalence.py`` runs random scenarios through
+both and requires them to agree. Do not "fix" this file to match the
+production kernel: a disagreement is a finding.
+
+The steps of a month, in order (docs/methods.md, "Disruption simulator"):
+
+1. output of miners and refiners, from outages, lagged prices, capacity, floors
+   and (for refiners) feedstock;
+2. flows by origin group, then export restrictions with leakage and re-routing;
+3. demand with price response and surges; restocking and reserve purchases;
+4. allocation of deliveries, then a spot pool within each price segment;
+5. commercial stock draws, then strategic reserve releases;
+6. prices from each segment's balance, with partial adjustment;
+7. the mass balance of the month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critmin.engine.events import MineralEvents, Restriction
+from critmin.engine.kernel import Params, Trajectories
+from critmin.engine.market import MineralMarket
+from critmin.engine.policies import DAYS_PER_MONTH, MineralPolicies
+
+
+def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.ndarray, list[int]]:
+    """Origin groups of a stage's producers: one per distinct imposer set, then 'other'."""
+    sets: list[tuple[bool, ...]] = []
+    index = []
+    for r in restrictions:
+        if r.stage != stage:
+            continue
+        key = tuple(bool(x) for x in r.imposer)
+        if key not in sets:
+            sets.append(key)
+        index.append(sets.index(key))
+    group = np.full(n, len(sets), dtype=np.int64)
+    for g, key in reversed(list(enumerate(sets))):
+        group[np.array(key, dtype=bool)] = g
+    return group, index
+
+
+def _restrict(
+    flows: np.ndarray, restrictions: list[tuple[Restriction, int]], month: int, rerouting: float
+) -> np.ndarray:
+    """Apply active restrictions to flows by origin group; return the volume withheld.
+
+    ``flows`` has shape (P, G, K) (origin group, buyer) and is updated in place.
+    A restriction blocks ``severity`` of its group's flows to its targets; the
+    ``leakage`` share of that still arrives. Up to ``rerouting`` of the other
+    groups' sales to non-targets is redirected to the targets, and the
+    imposer's blocked volume replaces it at the non-targets; the rest of the
+    blocked volume is withheld (unsold by the imposer).
+    """
+    withheld = np.zeros(flows.shape[0])
+    for r, g in restrictions:
+        active = r.window.active(month)
+        if not active.any():
+            continue
+        factor = np.where(active, r.severity * (1.0 - r.leakage), 0.0)
+        target = r.targets
+        lost = flows[:, g, :] * target[None, :] * factor[:, None]  # (P, K)
+        flows[:, g, :] -= lost
+        need = lost.sum(axis=1)
+        others = np.ones(flows.shape[1], dtype=bool)
+        others[g] = False
+        from_others = flows[:, others, :]  # (P, G-1, K)
+        available = (from_others * (~target)[None, None, :]).sum(axis=(1, 2))
+        moved = np.minimum(rerouting * available, need)
+        # targets receive `moved` from the other groups, pro rata to what they lost
+        to_target = lost * np.divide(moved, need, out=np.zeros_like(need), where=need > 0)[:, None]
+        frac = np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)
+        taken = from_others * (~target)[None, None, :] * frac[:, None, None]  # (P, G-1, K)
+        origin_share = np.divide(
+            taken.sum(axis=2),
+            moved[:, None],
+            out=np.zeros(taken.shape[:2]),
+            where=moved[:, None] > 0,
+        )
+        flows[:, others, :] -= taken
+        flows[:, others, :] += origin_share[:, :, None] * to_target[:, None, :]
+        # the imposer ships to the non-targets what they gave up
+        flows[:, g, :] += taken.sum(axis=1)
+        withheld += need - moved
+    return withheld
+
+
+def _serve(
+    request: np.ndarray, pool: np.ndarray, segment: np.ndarray, split: np.ndarray
+) -> np.ndarray:
+    """Serve ``request`` (P, K) pro rata from ``pool`` (P, 2); update the pool.
+
+    Consumers in segment 1 (alliance) and 0 (rest) share their segment's pool
+    where ``split``; elsewhere one world pool serves everyone.
+    """
+    in1 = segment.astype(bool)
+    need1 = (request * in1).sum(axis=1)
+    need0 = (request * ~in1).sum(axis=1)
+    world_frac = np.minimum(
+        1.0,
+        np.divide(
+            pool.sum(axis=1), need0 + need1, out=np.ones_like(need0), where=(need0 + need1) > 0
+        ),
+    )
+    f1 = np.minimum(1.0, np.divide(pool[:, 1], need1, out=np.ones_like(need1), where=need1 > 0))
+    f0 = np.minimum(1.0, np.divide(pool[:, 0], need0, out=np.ones_like(need0), where=need0 > 0))
+    frac = np.where(
+        split[:, None], np.where(in1[None, :], f1[:, None], f0[:, None]), world_frac[:, None]
+    )
+    served = request * frac
+    s1 = (served * in1).sum(axis=1)
+    s0 = (served * ~in1).sum(axis=1)
+    total = pool.sum(axis=1)
+    # unsplit: take from the world pool in proportion to each segment's pool
+    share1 = np.divide(pool[:, 1], total, out=np.full_like(total, 0.5), where=total > 0)
+    used = s0 + s1
+    pool[:, 1] -= np.where(split, s1, used * share1)
+    pool[:, 0] -= np.where(split, s0, used * (1.0 - share1))
+    np.maximum(pool, 0.0, out=pool)
+    return served
+
+
+def _supply_response(price: np.ndarray, elasticity: float, cap_ratio: np.ndarray) -> np.ndarray:
+    return np.minimum(np.power(np.maximum(price, 1e-9), elasticity), cap_ratio[None, :])
+
+
+def run_reference_kernel(
+    market: MineralMarket, events: MineralEvents, policies: MineralPolicies, params: Params, n: int
+) -> Trajectories:
+    """Simulate one mineral for ``n`` paths over the horizon."""
+    T = params.horizon
+    K = len(market.consumers)
+    H = len(policies.reserves)
+    final = market.final
+    S = len(final.codes)
+    eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
+    steep = 1.0 / max(eps_s - eps_d, 1e-6)
+    p0_usd_per_t = market.base_price_usd_per_kg * 1000.0
+    alliance = market.alliance.astype(bool)
+    seller_alliance = np.array([c in market.alliance_members for c in final.codes])
+
+    # origin groups per stage
+    f_group, f_index = _groups(events.restrictions, final.stage, S)
+    n_fg = int(f_group.max()) + 1
+    f_restr = [
+        (r, f_index[i])
+        for i, r in enumerate([r for r in events.restrictions if r.stage == final.stage])
+    ]
+    onehot_f = np.zeros((S, n_fg))
+    onehot_f[np.arange(S), f_group] = 1.0
+
+    mining = market.mining if market.mining is not None else final
+    two_stage = market.mining is not None and market.feed_flows is not None
+    if two_stage:
+        assert market.feed_flows is not None
+        M = len(mining.codes)
+        m_group, m_index = _groups(events.restrictions, mining.stage, M)
+        n_mg = int(m_group.max()) + 1
+        m_restr = [
+            (r, m_index[i])
+            for i, r in enumerate([r for r in events.restrictions if r.stage == mining.stage])
+        ]
+        onehot_m = np.zeros((M, n_mg))
+        onehot_m[np.arange(M), m_group] = 1.0
+        miner_alliance = np.array([c in market.alliance_members for c in mining.codes])
+        feed0 = market.feed_flows  # (M, R) final basis
+        feed_target = params.inventory_days * final.output / DAYS_PER_MONTH
+        feed_stock = np.tile(feed_target, (n, 1))
+        feed_cap = 2.0 * feed_target
+        m_cap_ratio = mining.capacity / np.where(mining.output > 0, mining.output, 1.0)
+
+    f_cap_ratio = final.capacity / np.where(final.output > 0, final.output, 1.0)
+    flows0 = market.flows  # (S, K)
+    inv_target = params.inventory_days * market.demand / DAYS_PER_MONTH
+    inv = np.tile(inv_target, (n, 1))
+    restock_max = params.restock_share_per_month * inv_target
+
+    stock = np.array([[p.initial_t for p in policies.reserves]] * n).reshape(n, H)
+    spent = np.zeros((n, H))
+    pr_a = np.ones(n)
+    pr_r = np.ones(n)
+    floor = policies.floor
+
+    out = Trajectories(
+        demand=np.zeros((n, T, K)),
+        consumption=np.zeros((n, T, K)),
+        unmet=np.zeros((n, T, K)),
+        price_alliance=np.zeros((n, T)),
+        price_rest=np.zeros((n, T)),
+        reserve_stock=np.zeros((n, T, H)),
+        reserve_purchase_usd=np.zeros((n, T, H)),
+        reserve_release_usd=np.zeros((n, T, H)),
+        reserve_release_t=np.zeros((n, T, H)),
+        floor_cost_usd=np.zeros((n, T)),
+        withheld=np.zeros((n, T)),
+        mass_error=np.zeros((n, T)),
+        min_stock=np.full(n, np.inf),
+        restricted=np.zeros((n, T), dtype=bool),
+    )
+
+    for t in range(T):
+        price_k = np.where(alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, K)
+        price_s = np.where(seller_alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, S)
+        split = np.zeros(n, dtype=bool)
+        for r in events.restrictions:
+            split |= r.window.active(t)
+
+        # 1. output ----------------------------------------------------------------
+        outage_f = np.ones((n, S))
+        for o in events.outages:
+            if o.stage == final.stage:
+                outage_f -= (
+                    np.where(o.window.active(t), o.share, 0.0)[:, None] * o.producers[None, :]
+                )
+        np.maximum(outage_f, 0.0, out=outage_f)
+        response = _supply_response(price_s, eps_s, f_cap_ratio)
+        if floor is not None:
+            floored = _supply_response(np.maximum(price_s, floor.floor_ratio), eps_s, f_cap_ratio)
+            response = np.where(
+                floor.covered[None, :],
+                floor.covered_share * floored + (1.0 - floor.covered_share) * response,
+                response,
+            )
+        wanted = final.output[None, :] * outage_f * response  # (P, S)
+        mined_total = np.zeros(n)
+        withheld = np.zeros(n)
+        spill = np.zeros(n)
+        feed_change = np.zeros(n)
+        if two_stage:
+            outage_m = np.ones((n, M))
+            for o in events.outages:
+                if o.stage == mining.stage:
+                    outage_m -= (
+                        np.where(o.window.active(t), o.share, 0.0)[:, None] * o.producers[None, :]
+                    )
+            np.maximum(outage_m, 0.0, out=outage_m)
+            price_m = np.where(miner_alliance[None, :], pr_a[:, None], pr_r[:, None])
+            mined = (
+                mining.output[None, :] * outage_m * _supply_response(price_m, eps_s, m_cap_ratio)
+            )
+            mined_total = mined.sum(axis=1)
+            util = np.divide(
+                mined,
+                mining.output[None, :],
+                out=np.zeros_like(mined),
+                where=mining.output[None, :] > 0,
+            )
+            ore = np.einsum("pm,mg,mr->pgr", util, onehot_m, feed0)  # (P, Gm, R)
+            withheld += _restrict(ore, m_restr, t, params.rerouting_share)
+            delivered_feed = ore.sum(axis=1)  # (P, R)
+            available_feed = delivered_feed + feed_stock
+            produced = np.minimum(wanted, available_feed)
+            new_stock = available_feed - produced
+            over = np.maximum(new_stock - feed_cap[None, :], 0.0)
+            spill = over.sum(axis=1)
+            new_stock -= over
+            feed_change = (new_stock - feed_stock).sum(axis=1)
+            feed_stock = new_stock
+        else:
+            produced = wanted
+        produced_total = produced.sum(axis=1)
+
+        # 2. flows and restrictions --------------------------------------------------
+        util_f = np.divide(
+            produced,
+            final.output[None, :],
+            out=np.zeros_like(produced),
+            where=final.output[None, :] > 0,
+        )
+        flows = np.einsum("ps,sg,sk->pgk", util_f, onehot_f, flows0)  # (P, G, K)
+        withheld += _restrict(flows, f_restr, t, params.rerouting_share)
+        offered = flows.sum(axis=1)  # (P, K)
+
+        # 3. demand, restocking, reserve purchases --------------------------------------
+        surge = np.ones((n, K))
+        for s in events.surges:
+            surge += np.where(s.window.active(t), s.share, 0.0)[:, None] * s.consumers[None, :]
+        desired = market.demand[None, :] * surge  # at baseline prices
+        demand = desired * np.power(np.maximum(price_k, 1e-9), eps_d)
+        restock_req = np.clip(
+            np.minimum(restock_max[None, :], inv_target[None, :] - inv), 0.0, None
+        )
+        buy_req = np.zeros((n, H, K))
+        for h, plan in enumerate(policies.reserves):
+            member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
+            budget_t = np.maximum(plan.budget_usd - spent[:, h], 0.0) / (
+                p0_usd_per_t * np.maximum(member_price, 1e-9)
+            )
+            want = np.minimum(np.minimum(plan.max_buy_t, plan.target_t - stock[:, h]), budget_t)
+            want = np.where(member_price < plan.buy_below, np.maximum(want, 0.0), 0.0)
+            buy_req[:, h, :] = want[:, None] * plan.cost_shares[None, :]
+        buy_total = buy_req.sum(axis=1)
+
+        # 4. allocation: own deliveries, then the spot pool ---------------------------
+        used = np.minimum(offered, demand)
+        rest = offered - used
+        restocked = np.minimum(rest, restock_req)
+        rest -= restocked
+        bought = np.minimum(rest, buy_total)
+        rest -= bought
+        pool = np.stack([(rest * ~alliance).sum(axis=1), (rest * alliance).sum(axis=1)], axis=1)
+        used += _serve(demand - used, pool, alliance, split)
+        restocked += _serve(restock_req - restocked, pool, alliance, split)
+        bought += _serve(buy_total - bought, pool, alliance, split)
+        unsold = pool.sum(axis=1)
+
+        # 5. commercial draws, then strategic releases ---------------------------------
+        gap = demand - used
+        draw = np.minimum(inv, gap)
+        gap -= draw
+        inv = inv + restocked - draw
+        released = np.zeros((n, K))
+        buy_frac = np.divide(bought, buy_total, out=np.zeros_like(bought), where=buy_total > 0)
+        for h, plan in enumerate(policies.reserves):
+            purchase = (buy_req[:, h, :] * buy_frac).sum(axis=1)
+            member_demand = (demand * plan.members).sum(axis=1)
+            member_gap = (gap * plan.members).sum(axis=1)
+            member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
+            short = np.divide(
+                member_gap, member_demand, out=np.zeros_like(member_gap), where=member_demand > 0
+            )
+            triggered = (member_price > plan.trigger_price) | (short > plan.trigger_shortfall)
+            limit = np.where(triggered, np.minimum(stock[:, h], plan.max_release_t), 0.0)
+            if plan.allocation == "by_shortfall":
+                weight = gap * plan.members
+            elif plan.allocation == "by_consumption":
+                weight = np.broadcast_to(market.demand * plan.members, gap.shape)
+            else:
+                weight = np.broadcast_to(plan.cost_shares, gap.shape)
+            wsum = weight.sum(axis=1)
+            alloc = (
+                np.minimum(
+                    gap,
+                    weight
+                    * np.divide(limit, wsum, out=np.zeros_like(limit), where=wsum > 0)[:, None],
+                )
+                * plan.members
+            )
+            gap -= alloc
+            released += alloc
+            release_t = alloc.sum(axis=1)
+            stock[:, h] += purchase - release_t
+            cost = (buy_req[:, h, :] * buy_frac * price_k).sum(axis=1) * p0_usd_per_t
+            spent[:, h] += cost
+            out.reserve_purchase_usd[:, t, h] = cost
+            out.reserve_release_usd[:, t, h] = (alloc * price_k).sum(axis=1) * p0_usd_per_t
+            out.reserve_release_t[:, t, h] = release_t
+        consumption = used + draw + released
+
+        # 6. prices -----------------------------------------------------------------------
+        requested = desired + restock_req + buy_total
+        supplied = offered + released
+        ratio_a = _ratio((requested * alliance).sum(axis=1), (supplied * alliance).sum(axis=1))
+        ratio_r = _ratio((requested * ~alliance).sum(axis=1), (supplied * ~alliance).sum(axis=1))
+        ratio_w = _ratio(requested.sum(axis=1), supplied.sum(axis=1))
+        cap = np.log(params.max_price_ratio)
+        log_a = np.clip(
+            steep * np.log(np.maximum(np.where(split, ratio_a, ratio_w), 1e-300)), -cap, cap
+        )
+        log_r = np.clip(
+            steep * np.log(np.maximum(np.where(split, ratio_r, ratio_w), 1e-300)), -cap, cap
+        )
+        alpha = params.price_adjustment_share
+        if floor is not None:
+            cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]
+            out.floor_cost_usd[:, t] = cost.sum(axis=1) * floor.covered_share * p0_usd_per_t
+
+        # 7. mass balance ---------------------------------------------------------------
+        inflow = (
+            (mined_total if two_stage else produced_total) + draw.sum(axis=1) + released.sum(axis=1)
+        )
+        outflow = (
+            consumption.sum(axis=1)
+            + restocked.sum(axis=1)
+            + bought.sum(axis=1)
+            + withheld
+            + unsold
+            + spill
+            + feed_change
+        )
+        out.mass_error[:, t] = np.abs(inflow - outflow) / np.maximum(np.abs(inflow), 1e-12)
+
+        out.demand[:, t] = desired
+        out.consumption[:, t] = consumption
+        out.unmet[:, t] = np.maximum(desired - consumption, 0.0)
+        out.price_alliance[:, t] = pr_a
+        out.price_rest[:, t] = pr_r
+        out.reserve_stock[:, t] = stock
+        out.withheld[:, t] = withheld
+        out.restricted[:, t] = split
+        lowest = np.minimum(inv.min(axis=1), stock.min(axis=1) if H else np.inf)
+        if two_stage:
+            lowest = np.minimum(lowest, feed_stock.min(axis=1))
+        np.minimum(out.min_stock, lowest, out=out.min_stock)
+
+        pr_a = np.exp(np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap))
+        pr_r = np.exp(np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap))
+    return out
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, 0 where den is 0."""
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    """Natural log with 0 mapped to a very negative number instead of -inf."""
+    return np.log(np.maximum(x, 1e-300))
+
+
+def _ratio(requested: np.ndarray, supplied: np.ndarray) -> np.ndarray:
+    """Requested over supplied volume, 1 where nothing is requested."""
+    return np.divide(
+        requested, supplied, out=np.ones_like(requested), where=supplied > 0
+    ) + np.where((supplied <= 0) & (requested > 0), np.inf, 0.0)
