@@ -104,6 +104,9 @@ def test_ban_without_rerouting_by_hand(tiny: World) -> None:
     assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
     # withheld by China: its sales to the USA, 98 * 19 / 99 t a year, for 3 months
     assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(98 * 19 / 99 / 4)
+    # month by month: 98 * 19 / 99 / 12 t in each of the 3 months
+    monthly = ds["withheld_mean_t"].sel(mineral="gallium").values
+    assert monthly == pytest.approx([98 * 19 / 99 / 12] * 3, rel=1e-12)
 
 
 def test_full_rerouting_sends_all_other_supply_to_the_target(tiny: World) -> None:
@@ -391,3 +394,39 @@ def test_outage_of_a_non_producer_is_refused(world: World) -> None:
     with pytest.raises(ScenarioError) as info:
         simulate(world, scenario(events=[event]))
     assert "FRA does not produce cobalt" in info.value.problems[0]
+
+
+def test_reserve_budget_is_a_total_split_by_target_value(tiny: World) -> None:
+    """A 2.255 M$ budget over two 10 t targets priced 450 and 1 $/kg: parts by value.
+
+    Gallium's target is worth 4.5 M$ and graphite's 10 k$, so gallium gets
+    2.255 M$ x 4.5 / 4.51 = 2.25 M$ (5 t at 450 $/kg) and graphite 5 k$ (5 t at 1 $/kg).
+    """
+    from critmin.engine.run import prepare
+
+    reserve = {
+        "holder": "usa",
+        "members": {"USA": 1.0},
+        "minerals": ["gallium", "graphite"],
+        "target": {"tonnes": 10.0},
+        "initial_stock": {"tonnes": 0.0},
+        "drawdown_trigger": {"price_ratio_above": None, "shortfall_share_above": 1.0},
+        "replenish": {
+            "price_ratio_below": 100.0,
+            "max_purchase_share_per_month": 1.0,
+            "budget_usd": 2.255e6,
+        },
+    }
+    fields: dict[str, Any] = {
+        "market": {"base_prices_usd_per_kg": {"gallium": 450.0, "graphite": 1.0}},
+        "policies": {"reserves": [reserve]},
+    }
+    markets, policies, _ = prepare(tiny, scenario(**fields))
+    parts = {m.mineral: p.reserves[0].budget_usd for m, p in zip(markets, policies, strict=True)}
+    assert parts == pytest.approx({"gallium": 2.25e6, "graphite": 5.0e3}, rel=1e-12)
+    ds = run(tiny, **fields)
+    spent = ds["reserve_purchase_usd"].sel(holder="usa")
+    # purchases raise the price, so the budget buys at most 5 t of each
+    assert float(spent.sum()) == pytest.approx(2.255e6, rel=1e-9)
+    stock = ds["reserve_stock_mean_t"].sel(holder="usa")[..., -1]
+    assert float(stock.max()) <= 5.0 + 1e-9

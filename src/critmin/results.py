@@ -72,6 +72,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
     released_t = full(M, H)
     floor_cost = np.zeros(M)
     withheld = np.zeros(M)
+    withheld_month = full(M, T)
     restricted = full(M, T)
     base_price = np.zeros(M)
     mass_error = np.zeros(M)
@@ -119,6 +120,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             released_t[i, j] = s.reserve_released_t.mean[h]
         floor_cost[i] = float(s.floor_cost_usd.mean)
         withheld[i] = float(s.withheld_t.mean)
+        withheld_month[i] = s.withheld_month.mean
         restricted[i] = s.restricted_month.mean
         base_price[i] = market.base_price_usd_per_kg
         mass_error[i] = s.mass_error_max
@@ -151,6 +153,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             "reserve_released_t": (("mineral", "holder"), released_t),
             "floor_cost_usd": (("mineral",), floor_cost),
             "withheld_t": (("mineral",), withheld),
+            "withheld_mean_t": (("mineral", "month"), withheld_month),
             "restricted_share": (("mineral", "month"), restricted),
             "base_price_usd_per_kg": (("mineral",), base_price),
             "mass_balance_max_rel_error": (("mineral",), mass_error),
@@ -191,6 +194,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
         "reserve_release_usd": "USD",
         "floor_cost_usd": "USD",
         "withheld_t": "t",
+        "withheld_mean_t": "t/month",
         "base_price_usd_per_kg": "USD/kg",
         "months_to_recovery_mean": "months",
         "months_to_recovery_p95": "months",

@@ -329,7 +329,13 @@ class Replenish(_Model):
         0.05, ge=0, le=1, description="Monthly purchases at most this share of the target."
     )
     budget_usd: float | None = Field(
-        None, ge=0, description="Total purchase budget over the horizon [USD]; omitted = unlimited."
+        None,
+        ge=0,
+        description=(
+            "Total purchase budget over the horizon and the reserve's minerals [USD], "
+            "split across the minerals by the baseline value of their targets; "
+            "omitted = unlimited."
+        ),
     )
 
 

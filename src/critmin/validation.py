@@ -23,10 +23,8 @@ are the baseline (price ratio 1, baseline export volumes).
   [USD/kg], beside an observed level.
 * ``exports``: China's exports of the mineral (final stage): its baseline
   deliveries to every consumer but itself, less the volume its restrictions
-  withhold (mean over paths), at baseline output. The simulator reports the
-  withheld volume only as a horizon total, so monthly volumes come from runs
-  truncated at the windows' edges: the kernel is causal and a path's draws do
-  not depend on the horizon, so a truncated run reproduces the first months.
+  withhold in the window's months (mean over paths, ``withheld_mean_t``), at
+  baseline output.
 * ``annual_price``: the calendar-year mean of the outside price against the
   previous year, beside the USGS annual average price change.
 
@@ -42,7 +40,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast, get_args
 
@@ -233,7 +231,6 @@ class ReplayRun:
     scenario: Scenario
     dataset: xr.Dataset
     markets: dict[str, MineralMarket]
-    cumulative_withheld_t: dict[int, dict[str, float]] = field(default_factory=dict)
 
 
 def month_index(month: str, start: str) -> int:
@@ -261,11 +258,7 @@ def _months(window: tuple[str, str], start: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def _simulate(world: World, scenario: Scenario, horizon: int | None = None) -> RunOutput:
-    if horizon is not None and horizon != scenario.horizon_months:
-        # A shorter horizon reproduces the first months exactly (module docstring);
-        # model_copy keeps events starting later, which then never act.
-        scenario = scenario.model_copy(update={"horizon_months": horizon})
+def _simulate(world: World, scenario: Scenario) -> RunOutput:
     return simulate(world, scenario, paths=PATHS, seed=SEED)
 
 
@@ -274,10 +267,9 @@ def run_replay(
     world: World | None = None,
     scenario_dir: Path = SCENARIO_DIR,
     *,
-    checks: tuple[Check, ...] = (),
     demand_elasticity: float | None = None,
 ) -> ReplayRun:
-    """Run a replay, and the truncated runs its export comparisons need.
+    """Run a replay.
 
     Parameters
     ----------
@@ -287,9 +279,6 @@ def run_replay(
         The dataset; the shipped one when None.
     scenario_dir
         Folder of the scenario files.
-    checks
-        The comparisons: the truncated runs that their ``exports`` windows need
-        are made too.
     demand_elasticity
         Overrides the scenario's short-run demand elasticity [-] (for the
         calibration experiment); None keeps the scenario's.
@@ -307,27 +296,9 @@ def run_replay(
         market = scenario.market.model_copy(update={"demand_elasticity": demand_elasticity})
         scenario = scenario.model_copy(update={"market": market})
     run = _simulate(world, scenario)
-    out = ReplayRun(
+    return ReplayRun(
         replay, scenario, to_dataset(run), {s.market.mineral: s.market for s in run.stats}
     )
-    horizon = scenario.horizon_months
-    edges: set[int] = set()
-    for check in checks:
-        if check.replay != replay.scenario or check.quantity != "exports":
-            continue
-        for window in (check.window, check.base):
-            months = (
-                [m for m in _months(window, replay.start) if 0 <= m < horizon] if window else []
-            )
-            if months:
-                edges |= {months[0], months[-1] + 1}
-    out.cumulative_withheld_t[0] = {m: 0.0 for m in out.markets}
-    for edge in sorted(edges - {0}):
-        withheld = to_dataset(run if edge == horizon else _simulate(world, scenario, edge))
-        out.cumulative_withheld_t[edge] = {
-            str(m): float(withheld["withheld_t"].sel(mineral=m)) for m in out.markets
-        }
-    return out
 
 
 def _price(run: ReplayRun, mineral: str, segment: str, quantile: float = 0.5) -> np.ndarray:
@@ -354,11 +325,8 @@ def _mean(series: np.ndarray, months: Iterable[int]) -> float:
 def _exports(run: ReplayRun, mineral: str, months: list[int]) -> float:
     """China's mean monthly exports over ``months`` [t/month]."""
     base = baseline_exports_t(run.markets[mineral])
-    inside = [m for m in months if m >= 0]
-    withheld = 0.0
-    if inside:
-        cum = run.cumulative_withheld_t
-        withheld = cum[inside[-1] + 1][mineral] - cum[inside[0]][mineral]
+    monthly = run.dataset["withheld_mean_t"].sel(mineral=mineral).values
+    withheld = float(sum(monthly[m] for m in months if m >= 0))
     return (base * len(months) - withheld) / len(months)
 
 
@@ -561,7 +529,7 @@ def compare_replay(
         raise CritminError("unknown replay", given=name, allowed=sorted(replays))
     world = load_world() if world is None else world
     checks = load_checks(scenario_dir / CHECKS_FILE)
-    run = run_replay(replays[name], world, scenario_dir, checks=checks)
+    run = run_replay(replays[name], world, scenario_dir)
     return comparison_table({name: run}, world, checks)
 
 
@@ -756,7 +724,7 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
     """
     world = load_world() if world is None else world
     checks = load_checks(scenario_dir / CHECKS_FILE)
-    runs = {r.scenario: run_replay(r, world, scenario_dir, checks=checks) for r in REPLAYS}
+    runs = {r.scenario: run_replay(r, world, scenario_dir) for r in REPLAYS}
     table = comparison_table(runs, world, checks)
     out = {"summary": summary_markdown(table, runs)}
     for name in runs:

@@ -37,6 +37,8 @@ class ReservePlan:
     buy_below: float
     max_buy_t: float
     budget_usd: float
+    #: position of the reserve in ``policies.reserves`` (to split its budget)
+    index: int = -1
 
 
 @dataclass
@@ -73,7 +75,9 @@ def _tonnes(q: Quantity, market: MineralMarket, members: np.ndarray) -> float:
     return float(q.days_of_imports or 0.0) * max(demand - own, 0.0) / DAYS_PER_MONTH
 
 
-def compile_reserve(reserve: Reserve, market: MineralMarket, where: str) -> ReservePlan:
+def compile_reserve(
+    reserve: Reserve, market: MineralMarket, where: str, index: int = -1
+) -> ReservePlan:
     """A :class:`ReservePlan` for one reserve and mineral."""
     missing = [m for m in reserve.members if m not in market.consumers]
     if missing:
@@ -125,6 +129,7 @@ def compile_reserve(reserve: Reserve, market: MineralMarket, where: str) -> Rese
         budget_usd=np.inf
         if replenish is None or replenish.budget_usd is None
         else replenish.budget_usd,
+        index=index,
     )
 
 
@@ -181,10 +186,33 @@ def apply_club(club: BuyersClub, market: MineralMarket) -> float:
     return committed * 1000.0 * club.premium_usd_per_kg
 
 
+def split_budgets(markets: list[MineralMarket], policies: list[MineralPolicies]) -> None:
+    """Split each reserve's total budget across its minerals, in place.
+
+    A reserve's ``budget_usd`` is a total over its minerals and the horizon.
+    The minerals are simulated independently, so the total is divided ahead
+    of the run in proportion to the baseline value of each mineral's target
+    (target tonnes x baseline price); a reserve whose targets are all zero
+    splits it equally. A reserve holding one mineral keeps its whole budget.
+    """
+    plans: dict[int, list[tuple[ReservePlan, float]]] = {}
+    for market, policy in zip(markets, policies, strict=True):
+        for plan in policy.reserves:
+            value = plan.target_t * 1000.0 * market.base_price_usd_per_kg
+            plans.setdefault(plan.index, []).append((plan, value))
+    for entries in plans.values():
+        if len(entries) < 2 or not np.isfinite(entries[0][0].budget_usd):
+            continue
+        total = sum(v for _, v in entries)
+        for plan, value in entries:
+            share = value / total if total > 0 else 1.0 / len(entries)
+            plan.budget_usd = plan.budget_usd * share
+
+
 def compile_policies(scenario: Scenario, market: MineralMarket) -> MineralPolicies:
     """Compile every policy that names this market's mineral."""
     reserves = [
-        compile_reserve(r, market, f"policies.reserves[{i}]")
+        compile_reserve(r, market, f"policies.reserves[{i}]", i)
         for i, r in enumerate(scenario.policies.reserves)
         if market.mineral in r.minerals
     ]
@@ -212,5 +240,6 @@ __all__ = [
     "MineralPolicies",
     "ReservePlan",
     "compile_policies",
+    "split_budgets",
     "pool_flows",
 ]

@@ -19,7 +19,7 @@ from numba import njit
 from critmin.engine.events import CHUNK, Calibration, MineralEvents, calibrate_restrictions, realise
 from critmin.engine.kernel import Params, Trajectories, run_kernel
 from critmin.engine.market import MineralMarket, build_markets
-from critmin.engine.policies import MineralPolicies, compile_policies
+from critmin.engine.policies import MineralPolicies, compile_policies, split_budgets
 from critmin.engine.stats import Histogram, Sum, chunk_sizes, linear_edges, log_edges
 from critmin.scenario import Scenario, ScenarioError, StochasticRestrictions, check_against_world
 from critmin.world.load import World
@@ -58,6 +58,7 @@ class MineralStats:
     reserve_release_usd: Sum  # (H,)
     floor_cost_usd: Sum  # ()
     withheld_t: Sum  # ()
+    withheld_month: Sum  # (T,)
     restricted_month: Sum  # (T,) share of paths restricted
     mass_error_max: float = 0.0
     min_stock: float = float("inf")
@@ -108,6 +109,7 @@ class MineralStats:
             reserve_release_usd=Sum.zeros((H,)),
             floor_cost_usd=Sum.zeros(()),
             withheld_t=Sum.zeros(()),
+            withheld_month=Sum.zeros((horizon,)),
             restricted_month=Sum.zeros((horizon,)),
         )
         stats.demand_total_t = np.append(market.demand, market.demand.sum()) * horizon
@@ -143,6 +145,7 @@ class MineralStats:
         self.reserve_release_usd.add(traj.reserve_release_usd.sum(axis=0), sizes)
         self.floor_cost_usd.add(traj.floor_cost_usd.sum(axis=0), sizes)
         self.withheld_t.add(traj.withheld.sum(axis=0), sizes)
+        self.withheld_month.add(traj.withheld, sizes)
         self.restricted_month.add(traj.restricted, sizes)
         self.mass_error_max = max(self.mass_error_max, float(traj.mass_error.max(initial=0.0)))
         self.min_stock = min(self.min_stock, float(traj.min_stock.min(initial=np.inf)))
@@ -239,6 +242,7 @@ def prepare(
     """Baseline markets, compiled policies and generator calibrations."""
     markets = build_markets(world, scenario)
     policies = [compile_policies(scenario, m) for m in markets]
+    split_budgets(markets, policies)
     calibrations = {
         i: calibrate_restrictions(world, e.imposer)
         for i, e in enumerate(scenario.events)
