@@ -10,7 +10,7 @@ TSTAMP := $(VENV)/.installed-test
 SHARED ?= ../shared/data
 OUT    ?= out
 
-.PHONY: demo test lint typecheck pytest data clean
+.PHONY: demo test lint typecheck pytest data clean clean-cache
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,12 @@ test: $(TSTAMP)
 data: $(STAMP)
 	$(BIN)/critmin data build --from $(SHARED)
 
-clean:
+clean: clean-cache
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+
+# numba's on-disk cache of the compiled kernel. numba notices edits to a compiled
+# function's own file but not to the files of the functions it calls: after editing
+# src/critmin/engine/steps.py or restrictions.py, run this.
+clean-cache:
+	find src -name '*.nbi' -delete
+	find src -name '*.nbc' -delete

@@ -46,19 +46,33 @@ def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.nda
     return group, index
 
 
+def _home(weight: np.ndarray, r: Restriction, share: float) -> np.ndarray:
+    """The imposer's own buyers' shares of what ``r`` withholds (0 without any)."""
+    mine = weight * (np.zeros(len(weight), bool) if r.home is None else r.home)
+    return mine / mine.sum() * share if mine.sum() > 0 else np.zeros(len(weight))
+
+
 def _restrict(
-    flows: np.ndarray, restrictions: list[tuple[Restriction, int]], month: int, rerouting: float
-) -> np.ndarray:
-    """Apply active restrictions to flows by origin group; return the volume withheld.
+    flows: np.ndarray,
+    restrictions: list[tuple[Restriction, int]],
+    month: int,
+    rerouting: float,
+    weight: np.ndarray,
+    home_share: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply active restrictions to flows by origin group; return the volume withheld
+    and, per buyer, the part of it offered to the imposer's own buyers.
 
     ``flows`` has shape (P, G, K) (origin group, buyer) and is updated in place.
     A restriction blocks ``severity`` of its group's flows to its targets; the
     ``leakage`` share of that still arrives. Up to ``rerouting`` of the other
     groups' sales to non-targets is redirected to the targets, and the
     imposer's blocked volume replaces it at the non-targets; the rest of the
-    blocked volume is withheld (unsold by the imposer).
+    blocked volume is withheld (unsold by the imposer), and ``home_share`` of it
+    is offered to the imposer's own buyers, pro rata to ``weight``.
     """
     withheld = np.zeros(flows.shape[0])
+    homed = np.zeros((flows.shape[0], flows.shape[2]))
     for r, g in restrictions:
         active = r.window.active(month)
         if not active.any():
@@ -88,7 +102,10 @@ def _restrict(
         # the imposer ships to the non-targets what they gave up
         flows[:, g, :] += taken.sum(axis=1)
         withheld += need - moved
-    return withheld
+        to_home = (need - moved)[:, None] * _home(weight, r, home_share)[None, :]
+        flows[:, g, :] += to_home
+        homed += to_home
+    return withheld, homed
 
 
 def _serve(
@@ -141,6 +158,7 @@ def run_reference_kernel(
     S = len(final.codes)
     eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
     steep = 1.0 / max(eps_s - eps_d, 1e-6)
+    home_share = params.withheld_home_share
     p0_usd_per_t = market.base_price_usd_per_kg * 1000.0
     alliance = market.alliance.astype(bool)
     seller_alliance = np.array([c in market.alliance_members for c in final.codes])
@@ -230,6 +248,7 @@ def run_reference_kernel(
         wanted = final.output[None, :] * outage_f * response  # (P, S)
         mined_total = np.zeros(n)
         withheld = np.zeros(n)
+        homed_m = np.zeros((n, S))
         spill = np.zeros(n)
         feed_change = np.zeros(n)
         if two_stage:
@@ -252,7 +271,10 @@ def run_reference_kernel(
                 where=mining.output[None, :] > 0,
             )
             ore = np.einsum("pm,mg,mr->pgr", util, onehot_m, feed0)  # (P, Gm, R)
-            withheld += _restrict(ore, m_restr, t, params.rerouting_share)
+            wh, homed_m = _restrict(
+                ore, m_restr, t, params.rerouting_share, feed0.sum(axis=0), home_share
+            )
+            withheld += wh
             delivered_feed = ore.sum(axis=1)  # (P, R)
             available_feed = delivered_feed + feed_stock
             produced = np.minimum(wanted, available_feed)
@@ -274,7 +296,10 @@ def run_reference_kernel(
             where=final.output[None, :] > 0,
         )
         flows = np.einsum("ps,sg,sk->pgk", util_f, onehot_f, flows0)  # (P, G, K)
-        withheld += _restrict(flows, f_restr, t, params.rerouting_share)
+        wh, homed_f = _restrict(
+            flows, f_restr, t, params.rerouting_share, market.demand, home_share
+        )
+        withheld += wh
         offered = flows.sum(axis=1)  # (P, K)
 
         # 3. demand, restocking, reserve purchases --------------------------------------
@@ -304,11 +329,14 @@ def run_reference_kernel(
         rest -= restocked
         bought = np.minimum(rest, buy_total)
         rest -= bought
+        # withheld volume offered at home is used last; its leftover stays unsold at home
+        home_left = np.minimum(rest, homed_f)
+        rest -= home_left
         pool = np.stack([(rest * ~alliance).sum(axis=1), (rest * alliance).sum(axis=1)], axis=1)
         used += _serve(demand - used, pool, alliance, split)
         restocked += _serve(restock_req - restocked, pool, alliance, split)
         bought += _serve(buy_total - bought, pool, alliance, split)
-        unsold = pool.sum(axis=1)
+        unsold = pool.sum(axis=1) + home_left.sum(axis=1)
 
         # 5. commercial draws, then strategic releases ---------------------------------
         gap = demand - used
@@ -379,7 +407,7 @@ def run_reference_kernel(
             consumption.sum(axis=1)
             + restocked.sum(axis=1)
             + bought.sum(axis=1)
-            + withheld
+            + (withheld - homed_f.sum(axis=1) - homed_m.sum(axis=1))
             + unsold
             + spill
             + feed_change

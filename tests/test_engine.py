@@ -430,3 +430,81 @@ def test_reserve_budget_is_a_total_split_by_target_value(tiny: World) -> None:
     assert float(spent.sum()) == pytest.approx(2.255e6, rel=1e-9)
     stock = ds["reserve_stock_mean_t"].sel(holder="usa")[..., -1]
     assert float(stock.max()) <= 5.0 + 1e-9
+
+
+# --- withheld volume stays in the imposer's market ----------------------------------------
+
+#: China as an explicit gallium consumer of the tiny world: 40 of its 100 t a year.
+CHINA_40 = {"CHN": {"gallium": {"share_of_world_demand": 0.4, "source": "assumption: test"}}}
+
+
+def test_withheld_volume_lowers_the_imposers_price_by_hand(tiny: World) -> None:
+    """China (40 t/yr of demand) stops its sales to the USA; what it withholds is
+    offered at home and lowers its own price.
+
+    China first supplies itself (40 t), ROW its own 1 t; the pool of CHN's 58 t and
+    JPN's 1 t meets USA 19 and ROW 40 pro rata, so CHN sold 58 x 19/59 t a year to
+    the USA. With no re-routing, that is withheld and offered to China's buyers. China
+    alone is the rest segment (alliance USA, ROW); its stock is full, so it requests
+    40/12 t a month against 40/12 + W offered, W = 58 x 19/59/12. With
+    elasticities 0 (supply) and -0.2 (demand) the clearing price ratio is
+    r^(1/0.2), r = 40 / (40 + 58 x 19/59), and the price moves half way in log:
+    ln p_1 = 0.5 x 5 x ln r. China then consumes its demand 40/12 x p_1^-0.2
+    (it has more than enough on offer).
+    """
+    market = {
+        "demand_elasticity": -0.2,
+        "supply_elasticity": 0.0,
+        "rerouting_share": 0.0,
+        "alliance": ["USA", "ROW"],
+        "consumers": CHINA_40,
+        "withheld_home_share": 1.0,
+        **ONE_MONTH,
+    }
+    ds = run(tiny, horizon_months=2, events=[ban(["gallium"], ["USA"])], market=market)
+    r = 40 / (40 + 58 * 19 / 59)
+    p1 = np.exp(0.5 * 5.0 * np.log(r))
+    china = ds["consumption_mean_t"].sel(mineral="gallium", consumer="CHN").values
+    assert china == pytest.approx([40 / 12, 40 / 12 * p1**-0.2], rel=1e-12)
+    # the withheld volume is still China's lost exports
+    assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(
+        2 * 58 * 19 / 59 / 12, rel=1e-12
+    )
+    # none of it reaches the USA, so its shortfall is that of a ban kept off the market
+    off = run(
+        tiny,
+        horizon_months=2,
+        events=[ban(["gallium"], ["USA"])],
+        market={**market, "withheld_home_share": 0.0},
+    )
+    assert usa_unmet(ds) == pytest.approx(usa_unmet(off), rel=1e-12)
+    china_off = off["consumption_mean_t"].sel(mineral="gallium", consumer="CHN").values
+    assert china_off == pytest.approx([40 / 12, 40 / 12], rel=1e-12)
+
+
+def test_withheld_volume_offered_at_home_never_reaches_targets(tiny: World) -> None:
+    """A ban on everyone but China, ROW in China's price segment: what China cannot use
+    at home stays unsold there instead of reaching ROW through the segment's spot pool.
+    With price-blind demand, the targets' shortfalls do not depend on the home share."""
+    market = {
+        **ZERO_ELASTICITY,
+        "rerouting_share": 0.0,
+        "alliance": ["USA"],
+        "consumers": CHINA_40,
+        **ONE_MONTH,
+    }
+    runs = {
+        share: run(
+            tiny,
+            horizon_months=6,
+            events=[ban(["gallium"], ["all"])],
+            market={**market, "withheld_home_share": share},
+        )
+        for share in (0.0, 0.5, 1.0)
+    }
+    for share in (0.5, 1.0):
+        for consumer in ("USA", "ROW", "CHN"):
+            got = runs[share]["expected_shortfall_t"].sel(mineral="gallium", consumer=consumer)
+            want = runs[0.0]["expected_shortfall_t"].sel(mineral="gallium", consumer=consumer)
+            assert float(got) == pytest.approx(float(want), rel=1e-12, abs=1e-12)
+    assert float(runs[0.0]["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) > 0

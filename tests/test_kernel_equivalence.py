@@ -246,6 +246,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "price_adjustment_share": draw(st.floats(0.05, 1.0)),
             "max_price_ratio": draw(st.floats(1.5, 20.0)),
             "rerouting_share": draw(st.floats(0.0, 1.0)),
+            "withheld_home_share": draw(st.floats(0.0, 1.0)),
             "inventory_days": draw(st.floats(0.0, 90.0)),
             "restock_share_per_month": draw(st.floats(0.0, 0.5)),
         },
@@ -308,6 +309,7 @@ def compare_kernels(world: World, scenario: Scenario, chunks: list[int] | None =
         rerouting_share=scenario.market.rerouting_share,
         inventory_days=scenario.market.inventory_days,
         restock_share_per_month=scenario.market.restock_share_per_month,
+        withheld_home_share=scenario.market.withheld_home_share,
     )
     if chunks is None:
         chunks = list(range(-(-scenario.paths // CHUNK)))
@@ -482,7 +484,7 @@ def test_a_later_partial_batch_agrees_with_the_reference(world: World) -> None:
 def test_kernel_is_bit_identical_whatever_the_threads(world: World) -> None:
     scenario = everything(paths=300)
     markets, policies, calibrations = prepare(world, scenario)
-    params = Params(48, 0.5, 10.0, 0.5, 45.0, 0.1)
+    params = Params(48, 0.5, 10.0, 0.5, 45.0, 0.1, 1.0)
     chunks = list(range(5))
     events = realise(scenario, markets, chunks, scenario.paths, calibrations)
     for market, policy in zip(markets, policies, strict=True):

@@ -32,6 +32,16 @@ def test_generated_sections_are_current(world: World) -> None:
     assert rendered == text, "docs/validation.md is stale: python -m critmin.validation"
 
 
+def test_default_home_share_is_the_fitted_one() -> None:
+    """The documented grid (kept current by the test above) marks the default as best."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("<!-- BEGIN generated:home-share-grid -->")[1].split("<!-- END")[0]
+    best = [line for line in section.splitlines() if "(best)" in line]
+    assert len(best) == 1
+    assert float(best[0].split("|")[1].replace("(best)", "")) == validation.DEFAULT_HOME_SHARE
+    assert validation.DEFAULT_HOME_SHARE in validation.HOME_SHARE_GRID
+
+
 def test_compare_replay_returns_one_replay_side_by_side(world: World) -> None:
     table = validation.compare_replay("replay-ree-licences-2025", world)
     assert set(table["replay"]) == {"replay-ree-licences-2025"}
@@ -104,6 +114,7 @@ paths: 64
 minerals: [gallium]
 market:
   alliance: [ALLIANCE, ROW]
+  withheld_home_share: 0.0
   consumers:
     CHN: {{gallium: {{share_of_world_demand: 0.35, source: "assumption: test"}}}}
 events:
@@ -124,7 +135,7 @@ def test_simulated_exports_follow_severity_and_leakage(
     """Worked by hand: every buyer but China is targeted, and no other producer sells
     to China (its own output covers its demand), so nothing can be re-routed and China's
     exports fall by exactly severity x (1 - leakage) from month 1, at baseline output
-    (China's own price stays at 1)."""
+    (none of the withheld volume stays in China, so China's own price stays at 1)."""
     path = tmp_path / "replay-test.yaml"
     path.write_text(GALLIUM_BAN.format(severity=severity, leakage=leakage), encoding="utf-8")
     replay = Replay("replay-test", "2020-01", "test")

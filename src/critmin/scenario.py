@@ -506,6 +506,17 @@ class Market(_Model):
         le=1,
         description="Share of non-imposer sales to non-targets that can be redirected to targets.",
     )
+    withheld_home_share: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the volume an imposer withholds that is offered to its own buyers "
+            "(explicit consumers, or refiners for a mining-stage restriction) instead of "
+            "leaving the market (default set on antimony in China, 2024-25: "
+            "docs/validation.md)."
+        ),
+    )
     inventory_days: float = Field(
         45.0, ge=0, description="Consumers' commercial stocks at the start [days of demand]."
     )

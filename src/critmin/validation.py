@@ -73,6 +73,13 @@ DEFAULT_ELASTICITY = float(Market.model_fields["demand_elasticity"].default)
 ELASTICITY_GRID: tuple[float, ...] = (-0.2, -0.3, -0.5, -0.7, -1.0, -1.5, -2.0)
 #: Observed market of the calibration experiment's target.
 CALIBRATION_MARKET = "gallium 99.99%, in-whs Rotterdam (Fastmarkets)"
+#: Shares of withheld volume offered at home tried when setting its default [-].
+HOME_SHARE_GRID: tuple[float, ...] = tuple(i / 20 for i in range(21))
+#: Observed market the default ``withheld_home_share`` is set on (a ``price_inside``
+#: comparison marked as calibration in :data:`CHECKS_FILE`).
+HOME_SHARE_MARKET = "antimony, China domestic (Argus)"
+#: The documented default share of withheld volume offered at home [-].
+DEFAULT_HOME_SHARE = float(Market.model_fields["withheld_home_share"].default)
 #: Quantities compared again with the calibrated elasticity (the elasticity
 #: does not change the volumes China withholds).
 PRICE_QUANTITIES: tuple[str, ...] = ("price_outside", "price_inside", "wedge", "price_level")
@@ -268,6 +275,7 @@ def run_replay(
     scenario_dir: Path = SCENARIO_DIR,
     *,
     demand_elasticity: float | None = None,
+    withheld_home_share: float | None = None,
 ) -> ReplayRun:
     """Run a replay.
 
@@ -282,6 +290,9 @@ def run_replay(
     demand_elasticity
         Overrides the scenario's short-run demand elasticity [-] (for the
         calibration experiment); None keeps the scenario's.
+    withheld_home_share
+        Overrides the scenario's share of withheld volume offered at home [-]
+        (for the grid that sets its default); None keeps the scenario's.
     """
     world = load_world() if world is None else world
     path = scenario_dir / f"{replay.scenario}.yaml"
@@ -292,8 +303,16 @@ def run_replay(
             allowed="a checkout with the scenarios/ folder, or scenario_dir=...",
         )
     scenario = load_scenario(path)
-    if demand_elasticity is not None:
-        market = scenario.market.model_copy(update={"demand_elasticity": demand_elasticity})
+    overrides = {
+        name: value
+        for name, value in (
+            ("demand_elasticity", demand_elasticity),
+            ("withheld_home_share", withheld_home_share),
+        )
+        if value is not None
+    }
+    if overrides:
+        market = scenario.market.model_copy(update=overrides)
         scenario = scenario.model_copy(update={"market": market})
     run = _simulate(world, scenario)
     return ReplayRun(
@@ -661,6 +680,57 @@ def calibrate_demand_elasticity(
     return float(grid["elasticity"].iloc[int(grid["error"].to_numpy().argmin())]), grid
 
 
+def home_share_target(checks: tuple[Check, ...]) -> Check:
+    """The observation the default ``withheld_home_share`` is set on: antimony in China."""
+    for c in checks:
+        if c.rows and c.rows[0].market == HOME_SHARE_MARKET and c.quantity == "price_inside":
+            return c
+    raise CritminError("the home-share target is not among the checks", allowed=HOME_SHARE_MARKET)
+
+
+def fit_home_share(
+    world: World, checks: tuple[Check, ...], scenario_dir: Path = SCENARIO_DIR
+) -> tuple[float, pd.DataFrame]:
+    """The share of withheld volume offered at home that best reproduces one observation.
+
+    Over :data:`HOME_SHARE_GRID`, the replay of :func:`home_share_target` is run
+    and the simulated change of China's price compared with the observed one
+    (absolute log ratio of outcomes); the best value is the documented default
+    (a test holds them equal).
+
+    Returns
+    -------
+    tuple
+        The best share [-] and the grid: share, observed and simulated change,
+        absolute log error.
+    """
+    target = home_share_target(checks)
+    replay = next(r for r in REPLAYS if r.scenario == target.replay)
+    observed, kind, _ = _observed(target, world)
+    rows = []
+    for value in HOME_SHARE_GRID:
+        run = run_replay(replay, world, scenario_dir, withheld_home_share=value)
+        simulated, _, _ = _simulated(target, run, kind)
+        error = abs(math.log(outcome(simulated, kind) / outcome(observed, kind)))
+        rows.append({"share": value, "observed": observed, "simulated": simulated, "error": error})
+    grid = pd.DataFrame(rows)
+    return float(grid["share"].iloc[int(grid["error"].to_numpy().argmin())]), grid
+
+
+def home_share_markdown(grid: pd.DataFrame, best: float) -> str:
+    """The grid of :func:`fit_home_share` as a Markdown table."""
+    lines = [
+        "| withheld_home_share | observed | simulated | abs. log error |",
+        "|---|---|---|---|",
+    ]
+    for value, obs, sim, error in grid[["share", "observed", "simulated", "error"]].to_numpy():
+        mark = " (best)" if value == best else ""
+        lines.append(
+            f"| {value:g}{mark} | {_fmt(obs, 'change')} | {_fmt(sim, 'change')} | {error:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def calibration_markdown(
     world: World,
     default: pd.DataFrame,
@@ -712,8 +782,8 @@ def calibration_markdown(
 def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> dict[str, str]:
     """The generated sections of docs/validation.md by name.
 
-    ``summary``, one per replay (its scenario name), ``calibration-grid`` and
-    ``calibrated``.
+    ``summary``, one per replay (its scenario name), ``home-share-grid``,
+    ``calibration-grid`` and ``calibrated``.
 
     Parameters
     ----------
@@ -729,6 +799,8 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
     out = {"summary": summary_markdown(table, runs)}
     for name in runs:
         out[name] = markdown_table(table[table["replay"] == name])
+    best, grid = fit_home_share(world, checks, scenario_dir)
+    out["home-share-grid"] = home_share_markdown(grid, best)
     out["calibration-grid"], out["calibrated"] = calibration_markdown(
         world, table, checks, scenario_dir
     )

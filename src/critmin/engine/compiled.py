@@ -36,6 +36,9 @@ from numba import njit
 from critmin.engine.restrictions import activity, by_group, restrict
 from critmin.engine.steps import (
     FINAL,
+    HOME,
+    HOME_FINAL,
+    HOME_MINING,
     JIT,
     MINED,
     MINING,
@@ -85,6 +88,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     o_start, o_end, o_on, o_share = ev[10][:, q], ev[11][:, q], ev[12][:, q], ev[13][:, q]
     u_mask = ev[14]
     u_start, u_end, u_on, u_share = ev[15][:, q], ev[16][:, q], ev[17][:, q], ev[18][:, q]
+    r_home = ev[19]
     y_demand, y_consumption, y_unmet = out[0][:, :, q], out[1][:, :, q], out[2][:, :, q]
     y_price_a, y_price_r, y_stock = out[3][:, q], out[4][:, q], out[5][:, :, q]
     y_purchase, y_release_usd, y_release_t = out[6][:, :, q], out[7][:, :, q], out[8][:, :, q]
@@ -115,6 +119,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     on_group = np.zeros((most, nb), np.int64)
     on_factor = np.zeros((most, nb))
     on_mask = np.zeros((most, B, nb))
+    on_home = np.zeros((most, B, nb))
     n_on[:] = 0
     for r in range(R):
         for j in range(nb):
@@ -127,11 +132,13 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 on_factor[i, j] = r_severity[r, j] * (1.0 - r_leakage[r, j])
                 for k in range(B):
                     on_mask[i, k, j] = 1.0 if r_target[r, k] else 0.0
+                    on_home[i, k, j] = r_home[r, k]
                 n_on[j] = i + 1
     n_act = np.zeros((2, nb), np.int64)
     act_factor = np.zeros((2, most, nb))
     act_group = np.zeros((2, most, nb), np.int64)
     act_mask = np.zeros((2, most, B, nb))
+    act_home = np.zeros((2, most, B, nb))
     split = np.zeros(nb, np.bool_)
     change = np.full(nb, -1, np.int64)
 
@@ -153,8 +160,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     min_stock = np.full(nb, np.inf)
 
     # work space
-    f = np.zeros((28, nb))
-    kk = np.zeros((16, K, nb))
+    f = np.zeros((31, nb))
+    kk = np.zeros((17, K, nb))
     hh = np.zeros((9, H, nb))
     w = np.zeros((7, nb))
     buy_req = np.zeros((H, K, nb))
@@ -167,6 +174,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     util_m = np.empty((M, nb))
     not_covered = np.zeros(M, np.bool_)
     ore = np.zeros((GM, S, nb))
+    home_m = np.zeros((S, nb))  # withheld ore offered to the imposer's refiners
     flows = np.zeros((GF, K, nb))
     n_groups = fmax(GM, GF)
     lost = np.zeros((B, nb))
@@ -175,13 +183,15 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
     for t in range(T):
         activity(
-            t, n_on, on_start, on_end, on_stage, on_factor, on_group, on_mask, change, n_act,
-            act_factor, act_group, act_mask, split,
+            t, n_on, on_start, on_end, on_stage, on_factor, on_group, on_mask, on_home, change,
+            n_act, act_factor, act_group, act_mask, act_home, split,
         )  # fmt: skip
         powers(lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, log_floor, has_floor, alliance, f, kk)
 
         # 1. output: miners, then refiners limited by feed ------------------------------
         f[MINED : WH_FINAL + 1, :] = 0.0
+        f[HOME_MINING : HOME_FINAL + 1, :] = 0.0
+        kk[HOME] = 0.0
         outage(t, FINAL, o_stage, o_mask, o_start, o_end, o_on, o_share, outage_f)
         supply(
             final_output, final_cap, seller_alliance, floor_covered, floor_share, outage_f, f,
@@ -196,7 +206,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             by_group(mined, mining_output, mining_group, feed0, util_m, ore)
             restrict(
                 ore, n_act[MINING], act_factor[MINING], act_group[MINING], act_mask[MINING],
-                rerouting, f[WH_MINING], w, lost, taken, share,
+                act_home[MINING], rerouting, f[WH_MINING], f[HOME_MINING], home_m, w, lost,
+                taken, share,
             )  # fmt: skip
             refine(ore, feed_cap, feed, f, produced)
         for s in range(S):
@@ -207,7 +218,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         by_group(produced, final_output, final_group, flows0, util_f, flows)
         restrict(
             flows, n_act[FINAL], act_factor[FINAL], act_group[FINAL], act_mask[FINAL],
-            rerouting, f[WH_FINAL], w, lost, taken, share,
+            act_home[FINAL], rerouting, f[WH_FINAL], f[HOME_FINAL], kk[HOME], w, lost, taken,
+            share,
         )  # fmt: skip
         offered = kk[OFFERED]
         for k in range(K):

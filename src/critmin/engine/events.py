@@ -77,6 +77,8 @@ class Restriction:
     severity: np.ndarray
     leakage: np.ndarray
     label: str
+    #: the imposer's own buyers at this stage (where withheld volume goes)
+    home: np.ndarray | None = None
 
 
 @dataclass
@@ -317,8 +319,11 @@ def realise(
                     if targets_all
                     else _mask(buyers, targets, row_member=False)
                 )
+                home = _mask(buyers, imposer, row_member=False)
                 out[mineral].restrictions.append(
-                    Restriction(stage, imp, tgt, window, severity, leakage, f"events[{index}]")
+                    Restriction(
+                        stage, imp, tgt, window, severity, leakage, f"events[{index}]", home
+                    )
                 )
         elif isinstance(event, ProductionOutage):
             share = cut([draw(event.share_lost, r, CHUNK) for r in streams])
@@ -464,5 +469,6 @@ def _realise_stochastic(
                     cut["sev"][:, j],
                     cut["leak"][:, j],
                     f"events[{index}] arrival {j + 1}",
+                    _mask(buyers, imposer, row_member=False),
                 )
             )

@@ -50,6 +50,7 @@ class Params:
     rerouting_share: float
     inventory_days: float
     restock_share_per_month: float
+    withheld_home_share: float
 
 
 @dataclass
@@ -132,6 +133,7 @@ class _Events(NamedTuple):
     u_end: np.ndarray  # (U, P)
     u_on: np.ndarray  # (U, P)
     u_share: np.ndarray  # (U, P)
+    r_home: np.ndarray  # (R, B) the imposer's own buyers' shares of what it withholds
 
 
 class _Reserves(NamedTuple):
@@ -192,6 +194,14 @@ def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.nda
 def _bools(rows: list[np.ndarray], width: int) -> np.ndarray:
     """Stack boolean masks of possibly different lengths into (len(rows), width)."""
     out = np.zeros((len(rows), width), dtype=np.bool_)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
+def _floats(rows: list[np.ndarray], width: int) -> np.ndarray:
+    """Stack float rows of possibly different lengths into (len(rows), width)."""
+    out = np.zeros((len(rows), width), dtype=np.float64)
     for i, row in enumerate(rows):
         out[i, : len(row)] = row
     return out
@@ -281,8 +291,35 @@ def _pack_market(
     return packed, group_of
 
 
+def home_shares(market: MineralMarket, restriction: Restriction, share: float) -> np.ndarray:
+    """The imposer's own buyers' shares of the volume a restriction withholds.
+
+    Buyers are consumers (final stage, weighted by baseline demand) or
+    refiners (mining stage, weighted by baseline ore intake); the shares sum
+    to ``share`` (``market.withheld_home_share``), or are all 0 when the
+    imposer has no explicit buyer at that stage.
+    """
+    final_stage = restriction.stage == market.final.stage
+    weight = (
+        market.demand if final_stage or market.feed_flows is None else market.feed_flows.sum(axis=0)
+    ).astype(float)
+    mask = (
+        np.zeros(len(weight), np.bool_)
+        if restriction.home is None
+        else np.asarray(restriction.home, np.bool_)
+    )
+    total = float(weight[mask].sum())
+    if total <= 0:
+        return np.zeros(len(weight))
+    return np.where(mask, weight, 0.0) / total * share
+
+
 def _pack_events(
-    market: MineralMarket, events: MineralEvents, group_of: list[int], n: int
+    market: MineralMarket,
+    events: MineralEvents,
+    group_of: list[int],
+    n: int,
+    home_share: float,
 ) -> _Events:
     """The realised events of a batch as arrays (see :class:`_Events`)."""
     final_stage = market.final.stage
@@ -309,6 +346,7 @@ def _pack_events(
         u_end=_rows([u.window.end for u in us], n, np.int64),
         u_on=_rows([u.window.on for u in us], n, np.bool_),
         u_share=_rows([u.share for u in us], n, np.float64),
+        r_home=_floats([home_shares(market, r, home_share) for r in rs], max(K, S)),
     )
 
 
@@ -374,7 +412,7 @@ def run_kernel(
     K = len(market.consumers)
     H = len(policies.reserves)
     mk, group_of = _pack_market(market, events, policies, params)
-    ev = _pack_events(market, events, group_of, n)
+    ev = _pack_events(market, events, group_of, n, params.withheld_home_share)
     rs = _pack_reserves(policies, K)
     out = _Out(**vars(reuse)) if _fits(reuse, T, K, H, n) else _allocate(T, K, H, n)
     if not mk.has_floor:

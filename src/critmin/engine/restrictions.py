@@ -53,18 +53,20 @@ def activity(
     on_factor: np.ndarray,
     on_group: np.ndarray,
     on_mask: np.ndarray,
+    on_home: np.ndarray,
     change: np.ndarray,
     n_act: np.ndarray,
     factor: np.ndarray,
     group: np.ndarray,
     mask: np.ndarray,
+    home: np.ndarray,
     split: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Active restrictions of month ``t``, per stage and path, in scenario order.
 
     ``on_*[i, ..., j]`` describe the i-th restriction happening on path ``j`` of
     the block (``n_on[j]`` of them). Keeps ``factor[s, n, j]``,
-    ``group[s, n, j]`` and ``mask[s, n, :, j]`` as the n-th restriction of
+    ``group[s, n, j]``, ``mask[s, n, :, j]`` and ``home[s, n, :, j]`` as the n-th restriction of
     stage ``s`` active on path ``j`` (``n_act[s, j]`` of them; the factor is
     0 and the group -1 beyond) and ``split[j]`` (any active). A path's lists
     are rebuilt only in a month when one of its restrictions starts or ends
@@ -93,6 +95,7 @@ def activity(
                 group[s, n, j] = on_group[i, j]
                 for k in range(B):
                     mask[s, n, k, j] = on_mask[i, k, j]
+                    home[s, n, k, j] = on_home[i, k, j]
                 n_act[s, j] = n + 1
             if start > t:
                 following = fmin(following, start)
@@ -108,8 +111,11 @@ def restrict_group(
     g: int,
     factor: np.ndarray,
     mask: np.ndarray,
+    home: np.ndarray,
     rerouting: float,
     withheld: np.ndarray,
+    homed: np.ndarray,
+    home_k: np.ndarray,
     w: np.ndarray,
     lost: np.ndarray,
     taken: np.ndarray,
@@ -123,7 +129,10 @@ def restrict_group(
     targets (the leaked share still arrives); up to ``rerouting`` of the other
     groups' sales to non-targets is redirected to the targets, pro rata to
     what each lost, and the imposer's blocked volume replaces it at the
-    non-targets; the rest is withheld.
+    non-targets; the rest is withheld (``withheld``, paths). ``home`` (B,
+    paths) holds the imposer's own buyers' shares of the withheld volume
+    (summing to ``withheld_home_share``, or 0 without own buyers): that much
+    goes to them, summed in ``homed`` (paths) and ``home_k`` (B, paths).
     """
     G, B, nb = flows.shape
     need, avail, moved, per_lost, frac, back = w[0], w[1], w[2], w[3], w[4], w[5]
@@ -173,6 +182,13 @@ def restrict_group(
             flows[g, k, j] += back[j]
     for j in range(nb):
         withheld[j] += need[j] - moved[j]
+    # the imposer's own buyers are offered their share of what it withheld
+    for k in range(B):
+        for j in range(nb):
+            x = (need[j] - moved[j]) * home[k, j]
+            flows[g, k, j] += x
+            home_k[k, j] += x
+            homed[j] += x
 
 
 @njit(**JIT)
@@ -182,8 +198,11 @@ def restrict(
     factor: np.ndarray,
     group: np.ndarray,
     mask: np.ndarray,
+    home: np.ndarray,
     rerouting: float,
     withheld: np.ndarray,
+    homed: np.ndarray,
+    home_k: np.ndarray,
     w: np.ndarray,
     lost: np.ndarray,
     taken: np.ndarray,
@@ -210,10 +229,14 @@ def restrict(
                 hi = fmax(hi, g)
         if lo == hi:
             restrict_group(
-                flows, lo, factor[i], mask[i], rerouting, withheld, w, lost, taken, share
-            )
+                flows, lo, factor[i], mask[i], home[i], rerouting, withheld, homed, home_k, w,
+                lost, taken, share,
+            )  # fmt: skip
             continue
         for g in range(lo, hi + 1):
             for j in range(nb):
                 part[j] = factor[i, j] if group[i, j] == g else 0.0
-            restrict_group(flows, g, part, mask[i], rerouting, withheld, w, lost, taken, share)
+            restrict_group(
+                flows, g, part, mask[i], home[i], rerouting, withheld, homed, home_k, w, lost,
+                taken, share,
+            )  # fmt: skip

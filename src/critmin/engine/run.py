@@ -351,6 +351,7 @@ def simulate(
         rerouting_share=scenario.market.rerouting_share,
         inventory_days=scenario.market.inventory_days,
         restock_share_per_month=scenario.market.restock_share_per_month,
+        withheld_home_share=scenario.market.withheld_home_share,
     )
     surge = _max_surge(scenario)
     stats = [

@@ -43,12 +43,13 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
     RESP_A, RESP_R, FLOOR_A, FLOOR_R, DEM_A, DEM_R, MINED, WITHHELD, SPILL, FEED_CHANGE,
     PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, REQ_A, REQ_R, SUP_A, SUP_R, REQ_W, SUP_W,
     CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
-) = range(28)  # fmt: skip
+    HOME_MINING, HOME_FINAL, HOME_LEFT,
+) = range(31)  # fmt: skip
 # Rows of the per-consumer work array ``kk`` (K, paths each).
 (
     OFFERED, DESIRED, DEMAND, RESTOCK_REQ, BUY_TOTAL, USED, RESTOCKED, BOUGHT, REQUEST, SERVED,
-    GAP, DRAW, RELEASED, BUY_FRAC, WEIGHT, PRICE_K,
-) = range(16)  # fmt: skip
+    GAP, DRAW, RELEASED, BUY_FRAC, WEIGHT, PRICE_K, HOME,
+) = range(17)  # fmt: skip
 # Rows of the per-holder work array ``hh`` (H, paths each).
 MEMBER_PRICE, PURCHASE, M_DEMAND, M_GAP, LIMIT, WSUM, REL_T, REL_USD, COST = range(9)
 
@@ -327,17 +328,24 @@ def allocate(
     w: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Each consumer's deliveries go to demand, restocking, then purchases; the rest is
-    pooled per price segment and serves what is still requested, in the same order."""
-    offered, demand, restock_req, buy_total = (
+    pooled per price segment and serves what is still requested, in the same order.
+
+    Volume an imposer withheld and offered to its own buyers (``kk[HOME]``) is
+    used last; what of it they cannot use stays unsold at home rather than
+    joining the pool (it could otherwise reach the restriction's targets)."""
+    offered, demand, restock_req, buy_total, home = (
         kk[OFFERED],
         kk[DEMAND],
         kk[RESTOCK_REQ],
         kk[BUY_TOTAL],
+        kk[HOME],
     )
     used, restocked, bought = kk[USED], kk[RESTOCKED], kk[BOUGHT]
     request, served = kk[REQUEST], kk[SERVED]
     K, nb = offered.shape
     pool[:, :] = 0.0
+    home_left = f[HOME_LEFT]
+    home_left[:] = 0.0
     for k in range(K):
         seg = pool[1] if alliance[k] else pool[0]
         for j in range(nb):
@@ -350,7 +358,9 @@ def allocate(
             used[k, j] = u
             restocked[k, j] = x_r
             bought[k, j] = x_b
-            seg[j] += left
+            kept = fmin(left, home[k, j])
+            home_left[j] += kept
+            seg[j] += left - kept
     for k in range(K):
         for j in range(nb):
             request[k, j] = demand[k, j] - used[k, j]
@@ -369,7 +379,7 @@ def allocate(
         for j in range(nb):
             bought[k, j] += served[k, j]
     for j in range(nb):
-        f[UNSOLD, j] = pool[0, j] + pool[1, j]
+        f[UNSOLD, j] = (pool[0, j] + pool[1, j]) + home_left[j]
 
 
 @njit(**JIT)
@@ -561,7 +571,9 @@ def prices(
     for j in range(lp_a.shape[0]):
         inflow = (f[MINED, j] if two_stage else f[PRODUCED, j]) + f[DRAW_SUM, j]
         inflow += f[RELEASED_SUM, j]
-        outflow = f[CONSUMED, j] + f[RESTOCKED_SUM, j] + f[BOUGHT_SUM, j] + f[WITHHELD, j]
+        # withheld volume offered at home is counted where it went (consumption, ...)
+        lost = f[WITHHELD, j] - (f[HOME_MINING, j] + f[HOME_FINAL, j])
+        outflow = f[CONSUMED, j] + f[RESTOCKED_SUM, j] + f[BOUGHT_SUM, j] + lost
         outflow = outflow + f[UNSOLD, j] + f[SPILL, j] + f[FEED_CHANGE, j]
         y_error[t, j] = abs(inflow - outflow) / fmax(abs(inflow), 1e-12)
         y_price_a[t, j] = pr_a[j]
