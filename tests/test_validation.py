@@ -9,7 +9,9 @@ import pytest
 
 from critmin import validation
 from critmin.errors import CritminError
-from critmin.validation import Check, Replay, Row
+from critmin.results import to_dataset
+from critmin.scenario import load_scenario
+from critmin.validation import Check, Replay, Row, compare
 from critmin.world.load import World, load_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,23 +64,23 @@ def test_every_replay_has_checks_and_every_check_a_replay(checks: tuple[Check, .
 def test_observed_values_are_read_from_the_dataset(world: World, checks: tuple[Check, ...]) -> None:
     by_market = {c.rows[0].market: c for c in checks if c.rows}
     # one row: the stated change (fastmarkets-2023-gallium-preview: +114 %)
-    value, kind, source = validation._observed(
+    value, kind, source = compare._observed(
         by_market["gallium 99.99%, in-whs Rotterdam (Fastmarkets)"], world
     )
     assert (value, kind, source) == (1.14, "change", "fastmarkets-2023-gallium-preview")
     # two levels: lanthanum oxide export over domestic price, 80 / 20.63
-    value, kind, _ = validation._observed(
+    value, kind, _ = compare._observed(
         by_market["lanthanum oxide, China export price (Lynas data)"], world
     )
     assert kind == "ratio"
     assert value == pytest.approx(80 / 20.63)
     # two changes in the same window: Europe +57.3 %, China -10.5 % -> ratio +75.8 %
     wedge = next(c for c in checks if c.quantity == "wedge" and c.replay.endswith("2024"))
-    value, kind, _ = validation._observed(wedge, world)
+    value, kind, _ = compare._observed(wedge, world)
     assert value == pytest.approx(1.573 / 0.895 - 1)
     # USGS annual average: high-purity gallium 450 / 560 US$/kg in 2023 / 2022
     annual = next(c for c in checks if c.series.startswith("gallium, high-purity"))
-    value, kind, source = validation._observed(annual, world)
+    value, kind, source = compare._observed(annual, world)
     assert value == pytest.approx(450 / 560 - 1)
     assert source == "usgs-mcs-2024-salient"
 
@@ -93,7 +95,7 @@ def test_missing_observed_row_is_reported(world: World) -> None:
         (Row("ga-ge-2023", "gallium", "no such market", "2023-06", "2023-12"),),
     )
     with pytest.raises(CritminError, match="observed row not found"):
-        validation._observed(check, world)
+        compare._observed(check, world)
 
 
 def test_unknown_quantity_in_checks_file_is_reported(tmp_path: Path) -> None:
@@ -149,11 +151,11 @@ def test_simulated_exports_follow_severity_and_leakage(
     run = validation.run_replay(replay, world, tmp_path)
     expected = -severity * (1 - leakage)
     for check in checks[:2]:
-        value, low, high = validation._simulated(check, run, "change")
+        value, low, high = compare._simulated(check, run, "change")
         assert value == pytest.approx(expected, abs=1e-9)
         assert np.isnan(low)
         assert np.isnan(high)
-    assert validation._simulated(checks[2], run, "change")[0] == pytest.approx(0.0, abs=1e-12)
+    assert compare._simulated(checks[2], run, "change")[0] == pytest.approx(0.0, abs=1e-12)
     # China's baseline exports: its output less its own use (0.35 of world demand)
     market = run.markets["gallium"]
     china = market.final.output[market.final.codes.index("CHN")]
@@ -165,10 +167,10 @@ def test_simulated_exports_follow_severity_and_leakage(
 def test_monthly_withheld_volume_adds_up_and_is_causal(world: World) -> None:
     """The export comparisons rest on the monthly withheld series: it sums to the
     horizon total, and a run cut at month 5 withholds what the first 5 months do."""
-    scenario = validation.load_scenario(validation.SCENARIO_DIR / "replay-us-ban-2024.yaml")
-    full = validation.to_dataset(validation._simulate(world, scenario))
+    scenario = load_scenario(validation.SCENARIO_DIR / "replay-us-ban-2024.yaml")
+    full = to_dataset(compare._simulate(world, scenario))
     short_scenario = scenario.model_copy(update={"horizon_months": 5})
-    short = validation.to_dataset(validation._simulate(world, short_scenario))
+    short = to_dataset(compare._simulate(world, short_scenario))
     for name in ("price_ratio_fan", "consumption_mean_t"):
         np.testing.assert_array_equal(full[name].isel(month=slice(0, 5)).values, short[name].values)
     monthly = full["withheld_mean_t"]

@@ -1,0 +1,228 @@
+"""The generated sections of docs/validation.md, and the command that rewrites them."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from critmin.errors import CritminError
+from critmin.validation.calibrate import (
+    DEFAULT_ELASTICITY,
+    PRICE_QUANTITIES,
+    calibrate_demand_elasticity,
+    fit_home_share,
+)
+from critmin.validation.checks import (
+    CHECKS_FILE,
+    PATHS,
+    REPLAYS,
+    SCENARIO_DIR,
+    SEED,
+    Check,
+    load_checks,
+)
+from critmin.validation.compare import (
+    ReplayRun,
+    comparison_table,
+    run_replay,
+)
+from critmin.world.load import World, load_world
+
+
+def _fmt(value: float, kind: str) -> str:
+    """A value for the tables (changes in whole per cent, never a signed zero).
+
+    >>> _fmt(-1e-16, "change"), _fmt(1.14, "change"), _fmt(3.877, "ratio")
+    ('0 %', '+114 %', 'x3.88')
+    """
+    if kind == "level":
+        return f"US${value:,.0f}/kg"
+    if kind == "ratio":
+        return f"x{value:.2f}"
+    percent = round(value * 100)
+    return "0 %" if percent == 0 else f"{percent:+d} %"
+
+
+_LABELS: dict[str, str] = {
+    "price_outside": "price outside China",
+    "price_inside": "price inside China",
+    "wedge": "outside/inside price",
+    "price_level": "price level outside China",
+    "exports": "China's exports",
+    "annual_price": "annual average price",
+}
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The comparisons of one replay as a Markdown table."""
+    lines = [
+        "| mineral | compared | observed market | window (base) | observed | simulated (5-95 %) "
+        "| agreement | source | note |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for _, r in table.iterrows():
+        kind, low, high = str(r["kind"]), float(r["low"]), float(r["high"])
+        spread = "" if math.isnan(low) else f" ({_fmt(low, kind)} to {_fmt(high, kind)})"
+        table_name = " (prices)" if r["quantity"] == "annual_price" else ""
+        cells = [
+            str(r["mineral"]),
+            _LABELS[str(r["quantity"])],
+            str(r["market"]).replace("|", "/"),
+            f"{r['window']} ({r['base']})",
+            _fmt(float(r["observed"]), kind),
+            _fmt(float(r["simulated"]), kind) + spread,
+            str(r["agreement"]),
+            f"`{r['sources']}`{table_name}",
+            str(r["note"]),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
+    """Counts of agreement per replay (calibration rows excluded), and the run settings."""
+    lines = [
+        f"Each replay: {PATHS} paths, seed {SEED}, the shipped dataset; simulated prices "
+        "are medians over paths; rows used for calibration are not counted.",
+        "",
+        "| replay | event | month 0 | months | tests | close | direction | miss |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    tests = table[table["agreement"] != "calibration"]
+
+    def counts(part: pd.DataFrame) -> str:
+        n = part["agreement"].value_counts()
+        return " | ".join(str(int(n.get(k, 0))) for k in ("close", "direction", "miss"))
+
+    for name, run in runs.items():
+        part = tests[tests["replay"] == name]
+        lines.append(
+            f"| `{name}` | {run.replay.title} | {run.replay.start} | "
+            f"{run.scenario.horizon_months} | {len(part)} "
+            f"| {counts(part)} |"
+        )
+    lines.append(f"| all | | | | {len(tests)} | {counts(tests)} |")
+    return "\n".join(lines) + "\n"
+
+
+def home_share_markdown(grid: pd.DataFrame, best: float) -> str:
+    """The grid of :func:`fit_home_share` as a Markdown table."""
+    lines = [
+        "| withheld_home_share | observed | simulated | abs. log error |",
+        "|---|---|---|---|",
+    ]
+    for value, obs, sim, error in grid[["share", "observed", "simulated", "error"]].to_numpy():
+        mark = " (best)" if value == best else ""
+        lines.append(
+            f"| {value:g}{mark} | {_fmt(obs, 'change')} | {_fmt(sim, 'change')} | {error:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def calibration_markdown(
+    world: World,
+    default: pd.DataFrame,
+    checks: tuple[Check, ...],
+    scenario_dir: Path = SCENARIO_DIR,
+) -> tuple[str, str]:
+    """The calibration grid, and every price comparison redone with the fitted elasticity.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    default
+        The comparison table with the scenarios' own elasticity.
+    checks
+        The comparisons (:func:`load_checks`).
+    scenario_dir
+        Folder of the replay scenario files.
+    """
+    best, grid = calibrate_demand_elasticity(world, checks, scenario_dir)
+    lines = ["| demand elasticity | observed | simulated | abs. log error |", "|---|---|---|---|"]
+    for value, obs, sim, error in grid[["elasticity", "observed", "simulated", "error"]].to_numpy():
+        mark = " (best)" if value == best else ""
+        lines.append(
+            f"| {value:g}{mark} | {_fmt(obs, 'change')} | {_fmt(sim, 'change')} | {error:.2f} |"
+        )
+    runs = {r.scenario: run_replay(r, world, scenario_dir, demand_elasticity=best) for r in REPLAYS}
+    fitted = comparison_table(runs, world, checks, PRICE_QUANTITIES)
+    before = default[default["quantity"].isin(PRICE_QUANTITIES)].reset_index(drop=True)
+    out = [
+        f"Demand elasticity {best:g}, fitted on the Rotterdam gallium price of end-2023, instead "
+        f"of the default {DEFAULT_ELASTICITY:g}; every other input unchanged.",
+        "",
+        "| replay | mineral | compared | window (base) | observed | simulated, default "
+        "| simulated, fitted | agreement, default -> fitted |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (_, c), (_, d) in zip(fitted.iterrows(), before.iterrows(), strict=True):
+        kind = str(c["kind"])
+        out.append(
+            f"| `{c['replay']}` | {c['mineral']} | {_LABELS[str(c['quantity'])]} | "
+            f"{c['window']} ({c['base']}) | {_fmt(float(c['observed']), kind)} | "
+            f"{_fmt(float(d['simulated']), kind)} | {_fmt(float(c['simulated']), kind)} | "
+            f"{d['agreement']} -> {c['agreement']} |"
+        )
+    return "\n".join(lines) + "\n", "\n".join(out) + "\n"
+
+
+def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> dict[str, str]:
+    """The generated sections of docs/validation.md by name.
+
+    ``summary``, one per replay (its scenario name), ``home-share-grid``,
+    ``calibration-grid`` and ``calibrated``.
+
+    Parameters
+    ----------
+    world
+        The dataset; the shipped one when None.
+    scenario_dir
+        Folder of the replay scenario files and of :data:`CHECKS_FILE`.
+    """
+    world = load_world() if world is None else world
+    checks = load_checks(scenario_dir / CHECKS_FILE)
+    runs = {r.scenario: run_replay(r, world, scenario_dir) for r in REPLAYS}
+    table = comparison_table(runs, world, checks)
+    out = {"summary": summary_markdown(table, runs)}
+    for name in runs:
+        out[name] = markdown_table(table[table["replay"] == name])
+    best, grid = fit_home_share(world, checks, scenario_dir)
+    out["home-share-grid"] = home_share_markdown(grid, best)
+    out["calibration-grid"], out["calibrated"] = calibration_markdown(
+        world, table, checks, scenario_dir
+    )
+    return out
+
+
+def render(text: str, generated: dict[str, str]) -> str:
+    """``text`` with every generated section replaced by its content.
+
+    >>> render("<!-- BEGIN generated:x -->\\nold\\n<!-- END generated:x -->", {"x": "new\\n"})
+    '<!-- BEGIN generated:x -->\\n\\nnew\\n\\n<!-- END generated:x -->'
+    """
+    for name, body in generated.items():
+        begin, end = f"<!-- BEGIN generated:{name} -->", f"<!-- END generated:{name} -->"
+        pattern = re.compile(f"({re.escape(begin)}\n).*?({re.escape(end)})", re.S)
+        if not pattern.search(text):
+            raise CritminError(
+                f"markers for generated section {name!r} not found", allowed=f"{begin} ... {end}"
+            )
+
+        def replace(match: re.Match[str], body: str = body) -> str:
+            return match.group(1) + "\n" + body + "\n" + match.group(2)
+
+        text = pattern.sub(replace, text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the generated sections of the Markdown file named on the command line."""
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0] if args else "docs/validation.md")
+    path.write_text(render(path.read_text(encoding="utf-8"), sections()), encoding="utf-8")
+    return 0
