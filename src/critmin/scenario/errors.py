@@ -1,0 +1,66 @@
+"""Scenario validation errors: :class:`ScenarioError` and ``path: message`` formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from critmin.errors import CritminError
+
+
+class _PathError(ValueError):
+    """A validation error that knows its path inside the scenario."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in (
+            "export_restriction",
+            "production_outage",
+            "demand_surge",
+            "stochastic_restrictions",
+            "uniform",
+            "triangular",
+            "float",
+        ):
+            continue  # discriminator tags pydantic adds to the location
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def format_errors(exc: ValidationError) -> list[str]:
+    """One ``path: message`` line per error in a pydantic ValidationError."""
+    lines = []
+    for error in exc.errors():
+        ctx_error = (error.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, _PathError):
+            lines.append(str(ctx_error))
+            continue
+        message = str(error["msg"])
+        message = message.removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        path = _loc(tuple(error["loc"]))
+        given = error.get("input")
+        if error["type"] in ("extra_forbidden", "literal_error", "union_tag_invalid", "enum"):
+            message += f" (given {given!r})" if not isinstance(given, dict) else ""
+        lines.append(f"{path}: {message}" if path else message)
+    # pydantic reports the same bad value once per union member; keep one line each
+    return list(dict.fromkeys(lines))
+
+
+class ScenarioError(CritminError):
+    """A scenario that fails validation; ``problems`` lists every error with its path."""
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"the scenario has {len(problems)} error(s)", where=where)

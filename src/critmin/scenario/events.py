@@ -1,0 +1,172 @@
+"""Scenario events: export restrictions, production outages, demand surges.
+
+Also random export restrictions (:class:`StochasticRestrictions`) and the
+:data:`Event` union the scenario's ``events`` list is validated against.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from critmin import countries
+from critmin.scenario.base import _as_list, _codes, _Model
+from critmin.scenario.values import Value, _check_range
+from critmin.world.schema import Stage
+
+
+class _Event(_Model):
+    start_month: Value = Field(
+        0, description="First month of the event [month], 0 = first simulated month."
+    )
+    duration_months: Value | None = Field(
+        None, description="Length [months]; omitted = open-ended (to the horizon)."
+    )
+    probability: float = Field(
+        1.0, ge=0, le=1, description="Probability that the event happens on a path [share]."
+    )
+    note: str = Field("", description="Free text: what the event represents, its sources.")
+
+    @field_validator("duration_months")
+    @classmethod
+    def _positive_duration(cls, value: Value | None) -> Value | None:
+        if value is not None:
+            _check_range(value, 1, 10_000, "duration_months")
+        return value
+
+
+class ExportRestriction(_Event):
+    """An export restriction: the imposer blocks a share of its exports to the targets."""
+
+    type: Literal["export_restriction"]
+    imposer: list[str] = Field(description="Imposing country or group (ISO3 codes or names).")
+    minerals: list[str] = Field(description="Mineral ids, or ['all'].")
+    stage: Stage | None = Field(
+        None, description="Stage whose exports are restricted; omitted = the mineral's last stage."
+    )
+    targets: list[str] = Field(
+        default_factory=lambda: ["all"],
+        description="Target countries or groups, or ['all'] for every other country.",
+    )
+    severity_share: Value = Field(
+        1.0, description="Share of the imposer's exports to the targets that is blocked [0-1]."
+    )
+    leakage_share: Value = Field(
+        0.0, description="Share of the blocked volume still arriving via third countries [0-1]."
+    )
+
+    _as_lists = field_validator("imposer", "minerals", "targets", mode="before")(_as_list)
+
+    @field_validator("imposer")
+    @classmethod
+    def _imposer(cls, value: list[str]) -> list[str]:
+        return _codes(value)
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return _codes(value, allow_all=True)
+
+    @field_validator("severity_share", "leakage_share")
+    @classmethod
+    def _shares(cls, value: Value, info: ValidationInfo) -> Value:
+        return _check_range(value, 0, 1, str(info.field_name))
+
+
+class ProductionOutage(_Event):
+    """A producer loses a share of its output (accident, strike, sanctions, flood)."""
+
+    type: Literal["production_outage"]
+    country: str = Field(description="Producing country (ISO3).")
+    minerals: list[str] = Field(description="Mineral ids.")
+    stage: Stage | None = Field(None, description="Stage; omitted = the mineral's first stage.")
+    share_lost: Value = Field(description="Share of the country's output lost [0-1].")
+
+    _as_lists = field_validator("minerals", mode="before")(_as_list)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if not countries.is_country(code):
+            raise ValueError(f"unknown country {value!r} (allowed: ISO3 codes, e.g. COD, IDN)")
+        return code
+
+    @field_validator("share_lost")
+    @classmethod
+    def _share(cls, value: Value) -> Value:
+        return _check_range(value, 0, 1, "share_lost")
+
+
+class DemandSurge(_Event):
+    """Demand of some consumers rises by a share (e.g. a defence build-up)."""
+
+    type: Literal["demand_surge"]
+    minerals: list[str] = Field(description="Mineral ids.")
+    consumers: list[str] = Field(
+        default_factory=lambda: ["all"], description="Consumers (ISO3, groups, ROW) or ['all']."
+    )
+    increase_share: Value = Field(description="Relative increase of demand [share, e.g. 0.2].")
+
+    _as_lists = field_validator("minerals", "consumers", mode="before")(_as_list)
+
+    @field_validator("consumers")
+    @classmethod
+    def _consumers(cls, value: list[str]) -> list[str]:
+        return _codes(value, allow_all=True)
+
+    @field_validator("increase_share")
+    @classmethod
+    def _increase(cls, value: Value) -> Value:
+        return _check_range(value, -0.99, 10, "increase_share")
+
+
+class StochasticRestrictions(_Model):
+    """Random export restrictions: Poisson arrivals with random severity and duration.
+
+    Omitted parameters are calibrated on the historical restrictions in the
+    dataset's ``policy_instruments`` table (see docs/methods.md).
+    """
+
+    type: Literal["stochastic_restrictions"]
+    imposer: list[str] = Field(default_factory=lambda: ["CHN"], description="Imposer(s).")
+    minerals: list[str] = Field(description="Candidate minerals; each arrival picks one.")
+    targets: list[str] = Field(default_factory=lambda: ["all"], description="Targets.")
+    stage: Stage | None = Field(None, description="Stage; omitted = the mineral's last stage.")
+    rate_per_year: float | None = Field(
+        None, ge=0, le=50, description="Arrivals per year; omitted = calibrated."
+    )
+    severity_share: Value | None = Field(None, description="Severity; omitted = calibrated.")
+    mean_duration_months: float | None = Field(
+        None, gt=0, le=600, description="Mean duration (exponential); omitted = calibrated."
+    )
+    leakage_share: Value = Field(0.1, description="Leakage share [0-1].")
+    start_month: int = Field(0, ge=0, description="First month arrivals can occur.")
+    end_month: int | None = Field(None, ge=0, description="Last month arrivals can occur.")
+    note: str = Field("", description="Free text.")
+
+    _as_lists = field_validator("imposer", "minerals", "targets", mode="before")(_as_list)
+
+    @field_validator("imposer")
+    @classmethod
+    def _imposer(cls, value: list[str]) -> list[str]:
+        return _codes(value)
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return _codes(value, allow_all=True)
+
+    @field_validator("severity_share", "leakage_share")
+    @classmethod
+    def _shares(cls, value: Value | None, info: ValidationInfo) -> Value | None:
+        if value is not None:
+            _check_range(value, 0, 1, str(info.field_name))
+        return value
+
+
+Event = Annotated[
+    ExportRestriction | ProductionOutage | DemandSurge | StochasticRestrictions,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,106 @@
+"""Scenario market parameters: elasticities, price dynamics, stocks, extra consumers."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from critmin import countries
+from critmin.scenario.base import _as_list, _codes, _Model
+
+
+class ConsumerDemand(_Model):
+    """A consumer's baseline demand for one mineral, where the dataset has none."""
+
+    share_of_world_demand: float | None = Field(None, ge=0, le=1, description="[share]")
+    tonnes_per_year: float | None = Field(None, ge=0, description="[t/yr]")
+    source: str = Field(description="Where the figure comes from (or 'assumption: ...').")
+
+    @model_validator(mode="after")
+    def _one(self) -> ConsumerDemand:
+        if (self.share_of_world_demand is None) == (self.tonnes_per_year is None):
+            raise ValueError("give exactly one of share_of_world_demand, tonnes_per_year")
+        return self
+
+
+class Market(_Model):
+    """Market parameters. Defaults and their sources are in docs/methods.md."""
+
+    demand_elasticity: float = Field(
+        -0.2, le=0, ge=-5, description="Short-run price elasticity of demand [-]."
+    )
+    supply_elasticity: float = Field(
+        0.1, ge=0, le=5, description="Short-run price elasticity of supply [-]."
+    )
+    elasticity_overrides: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Per-mineral overrides: {mineral: {demand: -0.1, supply: 0.05}}.",
+    )
+    price_adjustment_share: float = Field(
+        0.5, gt=0, le=1, description="Share of the gap to the clearing price closed each month."
+    )
+    max_price_ratio: float = Field(10.0, gt=1, description="Cap on price / baseline price.")
+    rerouting_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of non-imposer sales to non-targets that can be redirected to targets.",
+    )
+    withheld_home_share: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the volume an imposer withholds that is offered to its own buyers "
+            "(explicit consumers, or refiners for a mining-stage restriction) instead of "
+            "leaving the market (default set on antimony in China, 2024-25: "
+            "docs/validation.md)."
+        ),
+    )
+    inventory_days: float = Field(
+        45.0, ge=0, description="Consumers' commercial stocks at the start [days of demand]."
+    )
+    restock_share_per_month: float = Field(
+        0.1, ge=0, le=1, description="Monthly restocking at most this share of target inventory."
+    )
+    capacity_headroom_share: float = Field(
+        0.1, ge=0, le=5, description="Spare capacity above baseline output where none is known."
+    )
+    alliance: list[str] = Field(
+        default_factory=lambda: [countries.ALLIANCE],
+        description="Countries/groups whose market forms the allied price segment.",
+    )
+    base_year: int | None = Field(
+        None, description="Year of the baseline; omitted = latest year with data per stage."
+    )
+    min_supplier_share: float = Field(
+        0.005, ge=0, le=0.5, description="Producers below this share are merged into ROW."
+    )
+    consumers: dict[str, dict[str, ConsumerDemand]] = Field(
+        default_factory=dict,
+        description=(
+            "Extra consumers: {ISO3: {mineral: {share_of_world_demand | tonnes_per_year, source}}}."
+        ),
+    )
+    base_prices_usd_per_kg: dict[str, float] = Field(
+        default_factory=dict, description="Baseline prices overriding the dataset [USD/kg]."
+    )
+
+    _as_lists = field_validator("alliance", mode="before")(_as_list)
+
+    @field_validator("alliance")
+    @classmethod
+    def _alliance(cls, value: list[str]) -> list[str]:
+        return _codes(value)
+
+    @field_validator("consumers")
+    @classmethod
+    def _consumer_codes(
+        cls, value: dict[str, dict[str, ConsumerDemand]]
+    ) -> dict[str, dict[str, ConsumerDemand]]:
+        out = {}
+        for code, spec in value.items():
+            iso = code.strip().upper()
+            if not countries.is_country(iso):
+                raise ValueError(f"unknown consumer {code!r} (allowed: ISO3 codes)")
+            out[iso] = spec
+        return out

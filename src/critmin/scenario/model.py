@@ -1,0 +1,60 @@
+"""The :class:`Scenario` model: horizon, paths, seed, market, events and policies."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from critmin.scenario.base import _Model
+from critmin.scenario.errors import _PathError
+from critmin.scenario.events import Event, StochasticRestrictions
+from critmin.scenario.market import Market
+from critmin.scenario.policies import Policies
+from critmin.scenario.values import value_bounds
+
+
+class Scenario(_Model):
+    """A stress-test scenario: horizon, paths, seed, market, events and policies."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Scenario id (kebab-case).")
+    description: str = Field("", description="What the scenario represents.")
+    sources: list[str] = Field(default_factory=list, description="Sources of its assumptions.")
+    horizon_months: int = Field(120, ge=1, le=600, description="Months simulated.")
+    paths: int = Field(1000, ge=1, le=10_000_000, description="Monte Carlo paths.")
+    seed: int = Field(0, ge=0, description="Random seed.")
+    minerals: list[str] | None = Field(
+        None, description="Minerals simulated; omitted = every mineral an event or policy names."
+    )
+    market: Market = Field(default_factory=lambda: Market())
+    events: list[Event] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+
+    @model_validator(mode="after")
+    def _within_horizon(self) -> Scenario:
+        last = self.horizon_months - 1
+        for i, event in enumerate(self.events):
+            if isinstance(event, StochasticRestrictions):
+                if event.start_month > last:
+                    raise _PathError(
+                        f"events[{i}].start_month", f"must be within the horizon (0..{last})"
+                    )
+                continue
+            low, high = value_bounds(event.start_month)
+            if low < 0 or high > last:
+                raise _PathError(
+                    f"events[{i}].start_month", f"must be within the horizon (0..{last})"
+                )
+        return self
+
+    def mineral_ids(self) -> list[str]:
+        """Minerals named by events and policies (or the explicit list)."""
+        if self.minerals is not None:
+            return list(self.minerals)
+        names: set[str] = set()
+        for event in self.events:
+            names |= set(event.minerals)
+        for reserve in self.policies.reserves:
+            names |= set(reserve.minerals)
+        names |= {f.mineral for f in self.policies.price_floors}
+        for club in self.policies.buyers_clubs:
+            names |= set(club.minerals)
+        return sorted(names)
