@@ -1,0 +1,157 @@
+"""Optional tables: a package may lack them (none of trade is shipped).
+
+They hold bilateral trade, published shares kept for comparison, the EU
+assessment's parameters, published demand shares and observed responses to
+past export restrictions.
+"""
+
+from __future__ import annotations
+
+from critmin.world.schema.fields import (
+    Field,
+    Table,
+    _mineral,
+    _note,
+    _source,
+    _stage,
+    _year,
+)
+
+TRADE = Table(
+    "trade",
+    "Bilateral trade flows (optional; none are shipped, users may supply their own).",
+    (
+        _mineral(),
+        _stage(),
+        Field("exporter", "string", "Exporting country.", country=True),
+        Field("importer", "string", "Importing country.", country=True),
+        _year(),
+        Field("value_t", "number", "Quantity traded.", unit="t", minimum=0.0),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "stage", "exporter", "importer", "year"),
+    optional=True,
+)
+
+PUBLISHED_SHARES = Table(
+    "published_shares",
+    "Country shares of a stage as published elsewhere (no tonnages), for comparison.",
+    (
+        _mineral(),
+        _stage(),
+        Field("country", "string", "Producer: ISO3 or ROW.", country=True),
+        _year("Year the share refers to (assessment year where no data year is given)."),
+        Field(
+            "share",
+            "number",
+            "Published share of world supply.",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "world_total_t",
+            "number",
+            "World total, if the source states it.",
+            unit="t",
+            required=False,
+            minimum=0,
+        ),
+        Field("basis", "string", "What the share measures, as the source defines it."),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "stage", "country", "year", "source_id"),
+    optional=True,
+)
+
+EU_CRM_PARAMETERS = Table(
+    "eu_crm_parameters",
+    "Parameters of the EU critical raw materials assessment used by the EU supply-risk method.",
+    (
+        _mineral(),
+        Field(
+            "import_reliance_share",
+            "number",
+            "EU import reliance IR.",
+            unit="share",
+            required=False,
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "substitution_index_sr",
+            "number",
+            "Substitution index for supply risk SI_SR.",
+            required=False,
+            minimum=0,
+            maximum=1,
+        ),
+        Field(
+            "export_restriction_note",
+            "string",
+            "Trade-related variable t as reported.",
+            required=False,
+        ),
+        Field(
+            "assessment_year", "integer", "Year of the EU assessment.", minimum=2010, maximum=2100
+        ),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "assessment_year"),
+    optional=True,
+)
+
+DEMAND_SHARES = Table(
+    "demand_shares",
+    "Consumers' published shares of world demand, where no tonnage is published.",
+    (
+        _mineral(),
+        Field("consumer", "string", "Consumer: ISO3 or EU27."),
+        _year("Year the share refers to."),
+        Field(
+            "share_of_world_demand",
+            "number",
+            "Share of world demand.",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+        Field("basis", "string", "What the share measures, as the source defines it."),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "consumer", "year", "source_id"),
+    optional=True,
+)
+
+OBSERVED_RESPONSES = Table(
+    "observed_responses",
+    "Observed price and export-volume responses to historical export restrictions.",
+    (
+        Field("event", "string", "Historical event id, e.g. ga-ge-2023."),
+        _mineral(),
+        Field(
+            "metric",
+            "string",
+            "What was observed.",
+            enum=(
+                "price_change_share",
+                "price_level",
+                "export_volume_change_share",
+                "export_volume_t",
+            ),
+        ),
+        Field("market", "string", "Market, grade or statistic observed."),
+        Field("period_from", "string", "Start of the period (YYYY-MM).", pattern=r"\d{4}-\d{2}"),
+        Field("period_to", "string", "End of the period (YYYY-MM).", pattern=r"\d{4}-\d{2}"),
+        Field("value", "number", "Observed value."),
+        Field("unit", "string", "Unit of value (share, USD/kg, t)."),
+        _source(),
+        _note(),
+    ),
+    ("event", "mineral", "metric", "market", "period_from", "period_to", "source_id"),
+    optional=True,
+)
