@@ -302,15 +302,7 @@ def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float
 def compare_kernels(world: World, scenario: Scenario, chunks: list[int] | None = None) -> None:
     """Run every mineral of ``scenario`` through both kernels for one batch."""
     markets, policies, calibrations = prepare(world, scenario)
-    params = Params(
-        horizon=scenario.horizon_months,
-        price_adjustment_share=scenario.market.price_adjustment_share,
-        max_price_ratio=scenario.market.max_price_ratio,
-        rerouting_share=scenario.market.rerouting_share,
-        inventory_days=scenario.market.inventory_days,
-        restock_share_per_month=scenario.market.restock_share_per_month,
-        withheld_home_share=scenario.market.withheld_home_share,
-    )
+    params = Params.from_scenario(scenario)
     if chunks is None:
         chunks = list(range(-(-scenario.paths // CHUNK)))
     n = sum(min(CHUNK, scenario.paths - c * CHUNK) for c in chunks)

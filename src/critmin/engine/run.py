@@ -344,15 +344,7 @@ def simulate(
     if problems:
         raise ScenarioError(f"scenario {scenario.name}", problems)
     markets, policies, calibrations = prepare(world, scenario)
-    params = Params(
-        horizon=scenario.horizon_months,
-        price_adjustment_share=scenario.market.price_adjustment_share,
-        max_price_ratio=scenario.market.max_price_ratio,
-        rerouting_share=scenario.market.rerouting_share,
-        inventory_days=scenario.market.inventory_days,
-        restock_share_per_month=scenario.market.restock_share_per_month,
-        withheld_home_share=scenario.market.withheld_home_share,
-    )
+    params = Params.from_scenario(scenario)
     surge = _max_surge(scenario)
     stats = [
         MineralStats.create(m, p, scenario.horizon_months, surge, scenario.market.max_price_ratio)

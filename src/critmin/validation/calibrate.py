@@ -74,19 +74,8 @@ def calibrate_demand_elasticity(
         The best elasticity [-] and the grid: elasticity, observed and simulated
         change, absolute log error.
     """
-    target = calibration_target(checks)
-    replay = next(r for r in REPLAYS if r.scenario == target.replay)
-    observed, kind, _ = _observed(target, world)
-    rows = []
-    for value in ELASTICITY_GRID:
-        run = run_replay(replay, world, scenario_dir, demand_elasticity=value)
-        simulated, _, _ = _simulated(target, run, kind)
-        error = abs(math.log(outcome(simulated, kind) / outcome(observed, kind)))
-        rows.append(
-            {"elasticity": value, "observed": observed, "simulated": simulated, "error": error}
-        )
-    grid = pd.DataFrame(rows)
-    return float(grid["elasticity"].iloc[int(grid["error"].to_numpy().argmin())]), grid
+    return _fit(world, calibration_target(checks), "demand_elasticity", ELASTICITY_GRID,
+                scenario_dir, column="elasticity")  # fmt: skip
 
 
 def home_share_target(checks: tuple[Check, ...]) -> Check:
@@ -113,14 +102,31 @@ def fit_home_share(
         The best share [-] and the grid: share, observed and simulated change,
         absolute log error.
     """
-    target = home_share_target(checks)
+    return _fit(world, home_share_target(checks), "withheld_home_share", HOME_SHARE_GRID,
+                scenario_dir, column="share")  # fmt: skip
+
+
+def _fit(
+    world: World,
+    target: Check,
+    parameter: str,
+    grid: tuple[float, ...],
+    scenario_dir: Path,
+    *,
+    column: str,
+) -> tuple[float, pd.DataFrame]:
+    """Run ``target``'s replay with each value of ``grid`` for the market ``parameter``.
+
+    Returns the value with the least absolute log ratio of simulated to observed
+    outcome, and the grid (``column``, observed, simulated, error).
+    """
     replay = next(r for r in REPLAYS if r.scenario == target.replay)
     observed, kind, _ = _observed(target, world)
     rows = []
-    for value in HOME_SHARE_GRID:
-        run = run_replay(replay, world, scenario_dir, withheld_home_share=value)
+    for value in grid:
+        run = run_replay(replay, world, scenario_dir, **{parameter: value})
         simulated, _, _ = _simulated(target, run, kind)
         error = abs(math.log(outcome(simulated, kind) / outcome(observed, kind)))
-        rows.append({"share": value, "observed": observed, "simulated": simulated, "error": error})
-    grid = pd.DataFrame(rows)
-    return float(grid["share"].iloc[int(grid["error"].to_numpy().argmin())]), grid
+        rows.append({column: value, "observed": observed, "simulated": simulated, "error": error})
+    table = pd.DataFrame(rows)
+    return float(table[column].iloc[int(table["error"].to_numpy().argmin())]), table

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from critmin.errors import CritminError
+from critmin.docsections import fill_sections as render
 from critmin.validation.calibrate import (
     DEFAULT_ELASTICITY,
     PRICE_QUANTITIES,
@@ -197,27 +196,6 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
         world, table, checks, scenario_dir
     )
     return out
-
-
-def render(text: str, generated: dict[str, str]) -> str:
-    """``text`` with every generated section replaced by its content.
-
-    >>> render("<!-- BEGIN generated:x -->\\nold\\n<!-- END generated:x -->", {"x": "new\\n"})
-    '<!-- BEGIN generated:x -->\\n\\nnew\\n\\n<!-- END generated:x -->'
-    """
-    for name, body in generated.items():
-        begin, end = f"<!-- BEGIN generated:{name} -->", f"<!-- END generated:{name} -->"
-        pattern = re.compile(f"({re.escape(begin)}\n).*?({re.escape(end)})", re.S)
-        if not pattern.search(text):
-            raise CritminError(
-                f"markers for generated section {name!r} not found", allowed=f"{begin} ... {end}"
-            )
-
-        def replace(match: re.Match[str], body: str = body) -> str:
-            return match.group(1) + "\n" + body + "\n" + match.group(2)
-
-        text = pattern.sub(replace, text)
-    return text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,13 +7,13 @@ a test checks that the committed file is up to date.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from critmin.docsections import fill_sections
 from critmin.world.load import World, load_world
 from critmin.world.schema import markdown_reference
 
@@ -71,19 +71,7 @@ SECTIONS: dict[str, Callable[[World], str]] = {
 
 def render(text: str, world: World) -> str:
     """``text`` with every generated section replaced by its current content."""
-    for name, make in SECTIONS.items():
-        pattern = re.compile(
-            rf"(<!-- BEGIN generated:{name} -->\n).*?(<!-- END generated:{name} -->)", re.S
-        )
-        if not pattern.search(text):
-            raise ValueError(f"markers for generated section {name!r} not found")
-        body = make(world)
-
-        def replace(match: re.Match[str], body: str = body) -> str:
-            return match.group(1) + "\n" + body + "\n" + match.group(2)
-
-        text = pattern.sub(replace, text)
-    return text
+    return fill_sections(text, {name: make(world) for name, make in SECTIONS.items()})
 
 
 def main(argv: list[str] | None = None) -> int:
