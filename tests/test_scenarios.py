@@ -76,7 +76,7 @@ def test_sources_name_dataset_ids_or_full_citations(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_scenario_runs_through_the_cli(path: Path, tmp_path: Path) -> None:
+def test_scenario_runs_through_the_cli_and_reports(path: Path, tmp_path: Path) -> None:
     out = tmp_path / path.stem
     result = runner.invoke(app, ["simulate", str(path), "--paths", str(PATHS), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -92,6 +92,11 @@ def test_scenario_runs_through_the_cli(path: Path, tmp_path: Path) -> None:
         assert figures["expected_shortfall_t"] >= 0
         assert figures["p95_shortfall_t"] >= 0
         assert 0.1 <= figures["peak_price_ratio"] <= 10.0
+    # and it produces its report
+    result = runner.invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert path.stem in html
 
 
 def test_pathways_share_their_common_draws() -> None:
