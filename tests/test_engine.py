@@ -466,6 +466,9 @@ def test_withheld_volume_lowers_the_imposers_price_by_hand(tiny: World) -> None:
     p1 = np.exp(0.5 * 5.0 * np.log(r))
     china = ds["consumption_mean_t"].sel(mineral="gallium", consumer="CHN").values
     assert china == pytest.approx([40 / 12, 40 / 12 * p1**-0.2], rel=1e-12)
+    # the lowest price of China's segment is p_1 (month 0 is at baseline)
+    trough = ds["trough_price_ratio_mean"].sel(mineral="gallium", segment="rest")
+    assert float(trough) == pytest.approx(p1, rel=1e-12)
     # the withheld volume is still China's lost exports
     assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(
         2 * 58 * 19 / 59 / 12, rel=1e-12

@@ -228,6 +228,12 @@ def test_headline_table_by_hand() -> None:
     # the pool holds no gallium (NaN): only the USA's reserve counts, 1 M bought - 2 M sold
     assert row["reserve_net_cost_usd"] == -1.0e6
     assert row["fiscal_cost_usd"] == 6.0e6
+    # a run folder from before the lowest price was recorded: shown as missing
+    assert np.isnan(row["trough_price_ratio_rest"])
+    lowest = tiny_dataset().assign(
+        trough_price_ratio_mean=(("mineral", "segment"), np.array([[0.9, 0.4]]))
+    )
+    assert headline_table(lowest).iloc[0]["trough_price_ratio_rest"] == 0.4
 
 
 def test_consumer_table_and_map_by_hand() -> None:

@@ -61,6 +61,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
     consumption_month = full(M, C, T)
     peak_mean = full(M, 2)
     peak_q = full(M, 2, len(QUANTILES))
+    trough_mean = full(M, 2)
     price_fan = full(M, 2, T, len(FAN_QUANTILES))
     short_fan = full(M, T, len(FAN_QUANTILES))
     stock_mean = full(M, H, T)
@@ -101,6 +102,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
         demand_month[i, w] = s.consumer_demand_month.mean.sum(axis=1)
         consumption_month[i, w] = s.consumption_month.mean.sum(axis=1)
         peak_mean[i] = s.peak_price.sums.mean.sum(axis=-1)
+        trough_mean[i] = s.trough_price.sums.mean.sum(axis=-1)
         for q, level in enumerate(QUANTILES):
             peak_q[i, :, q] = s.peak_price.quantile(level)
         for q, level in enumerate(FAN_QUANTILES):
@@ -142,6 +144,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             "consumption_mean_t": (("mineral", "consumer", "month"), consumption_month),
             "peak_price_ratio_mean": (("mineral", "segment"), peak_mean),
             "peak_price_ratio_quantile": (("mineral", "segment", "quantile"), peak_q),
+            "trough_price_ratio_mean": (("mineral", "segment"), trough_mean),
             "price_ratio_fan": (("mineral", "segment", "month", "fan_quantile"), price_fan),
             "shortfall_share_fan": (("mineral", "month", "fan_quantile"), short_fan),
             "reserve_stock_mean_t": (("mineral", "holder", "month"), stock_mean),
@@ -272,6 +275,7 @@ def summary(ds: xr.Dataset, run: RunOutput) -> dict[str, Any]:
             "cvar95_shortfall_t": _num(world["cvar95_shortfall_t"]),
             "peak_price_ratio": _num(sel["peak_price_ratio_mean"].sel(segment="alliance")),
             "peak_price_ratio_rest": _num(sel["peak_price_ratio_mean"].sel(segment="rest")),
+            "trough_price_ratio_rest": _num(sel["trough_price_ratio_mean"].sel(segment="rest")),
             "p95_peak_price_ratio": _num(
                 sel["peak_price_ratio_quantile"].sel(segment="alliance", quantile=0.95)
             ),

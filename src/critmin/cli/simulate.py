@@ -242,6 +242,7 @@ def compare_command(
         "p95_shortfall_t",
         "cvar95_shortfall_t",
         "peak_price_ratio",
+        "trough_price_ratio_rest",
         "months_to_recovery_mean",
         "floor_cost_usd",
     ]

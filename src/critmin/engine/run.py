@@ -46,6 +46,7 @@ class MineralStats:
     price_alliance_month: Histogram
     price_rest_month: Histogram
     peak_price: Histogram  # (2,) alliance, rest
+    trough_price: Histogram  # (2,) alliance, rest: each path's lowest price ratio
     recovery: Histogram  # months to recovery, per consumer plus world
     unrecovered: Sum
     consumer_unmet_month: Sum  # (T, K)
@@ -97,6 +98,7 @@ class MineralStats:
             price_alliance_month=Histogram(fan_price, (horizon,), log_scale=True),
             price_rest_month=Histogram(fan_price, (horizon,), log_scale=True),
             peak_price=Histogram(price_edges, (2,), with_sums=True, log_scale=True),
+            trough_price=Histogram(price_edges, (2,), with_sums=True, log_scale=True),
             recovery=Histogram(np.arange(0.5, horizon + 1.5), (K + 1,)),
             unrecovered=Sum.zeros((K + 1,)),
             consumer_unmet_month=Sum.zeros((horizon, K)),
@@ -121,17 +123,19 @@ class MineralStats:
         cum = np.empty((K + 1, P))
         share = np.empty((T, P))
         peaks = np.empty((2, P))
+        troughs = np.empty((2, P))
         months = np.empty((K + 1, P))
         never = np.empty((K + 1, P))
         _per_path(
             traj.unmet, traj.demand, traj.price_alliance, traj.price_rest, RECOVERY_SHARE,
-            cum, share, peaks, months, never,
+            cum, share, peaks, troughs, months, never,
         )  # fmt: skip
         self.shortfall_t.add(cum, sizes)
         self.shortfall_share_month.add(share, sizes)
         self.price_alliance_month.add(traj.price_alliance, sizes)
         self.price_rest_month.add(traj.price_rest, sizes)
         self.peak_price.add(peaks, sizes)
+        self.trough_price.add(troughs, sizes)
         self.recovery.add(months, sizes)
         self.unrecovered.add(never, sizes)
         self.consumer_unmet_month.add(traj.unmet, sizes)
@@ -161,18 +165,19 @@ def _per_path(
     cum: np.ndarray,
     share: np.ndarray,
     peaks: np.ndarray,
+    troughs: np.ndarray,
     months: np.ndarray,
     never: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Per-path figures of a batch (path-last arrays), written into the last five.
+    """Per-path figures of a batch (path-last arrays), written into the last six.
 
     ``cum`` (K + 1, P): unmet demand summed over months, per consumer and for
     the world (last row); ``share`` (T, P): the world's unmet share of
     demand per month; ``peaks`` (2, P): the highest alliance and rest price
-    ratios; ``months`` (K + 1, P): months from the first month with an unmet
-    share above ``threshold`` to the end of the last such month (0 when
-    never above); ``never`` (K + 1, P): 1 where the share is still above the
-    threshold in the last month.
+    ratios; ``troughs`` (2, P): the lowest; ``months`` (K + 1, P): months
+    from the first month with an unmet share above ``threshold`` to the end
+    of the last such month (0 when never above); ``never`` (K + 1, P): 1
+    where the share is still above the threshold in the last month.
     """
     T, K, P = unmet.shape
     first = np.full((K + 1, P), -1, np.int64)
@@ -205,11 +210,17 @@ def _per_path(
     for p in range(P):
         high_a = -np.inf
         high_r = -np.inf
+        low_a = np.inf
+        low_r = np.inf
         for t in range(T):
             high_a = max(high_a, price_a[t, p])
             high_r = max(high_r, price_r[t, p])
+            low_a = min(low_a, price_a[t, p])
+            low_r = min(low_r, price_r[t, p])
         peaks[0, p] = high_a
         peaks[1, p] = high_r
+        troughs[0, p] = low_a
+        troughs[1, p] = low_r
     for k in range(K + 1):
         for p in range(P):
             months[k, p] = last[k, p] - first[k, p] + 1 if first[k, p] >= 0 else 0

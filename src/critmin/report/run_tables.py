@@ -29,6 +29,7 @@ HEADLINE_HEADINGS: dict[str, str] = {
     "cvar95_shortfall_t": "CVaR95 t",
     "peak_price_ratio_alliance": "peak price alliance",
     "peak_price_ratio_rest": "peak price rest",
+    "trough_price_ratio_rest": "lowest price rest",
     "months_to_recovery_mean": "months to recovery",
     "months_to_recovery_p95": "months to recovery P95",
     "floor_cost_usd": "floor cost USD",
@@ -89,6 +90,7 @@ FORMATS: dict[str, NumberFormat] = {
     "expected_shortfall_share": ".2%",
     "peak_price_ratio_alliance": ".2f",
     "peak_price_ratio_rest": ".2f",
+    "trough_price_ratio_rest": ".2f",
     "months_to_recovery_mean": ".1f",
     "months_to_recovery_p95": ".0f",
     "floor_cost_usd": usd,
@@ -126,8 +128,10 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
         The columns of :data:`HEADLINE_HEADINGS`. Tonnes are totals over the
         horizon [t]; ``expected_shortfall_share`` is the expected shortfall
         over the baseline demand of the horizon [share]; peak prices are the
-        mean over paths of each path's highest price ratio to baseline [-];
-        costs are means over paths of totals over the horizon [USD]: the
+        mean over paths of each path's highest price ratio to baseline [-],
+        the lowest price the mean of each path's lowest in the rest segment
+        (the imposer's own price falls when part of what it withholds stays
+        at home) [-]; costs are means over paths of totals over the horizon [USD]: the
         reserves' net cost is purchases minus the revenue of releases (sold at
         the market price; negative when releases earned more than purchases
         cost), and the fiscal cost adds the price floors' cost.
@@ -135,6 +139,12 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
     world = ds.sel(consumer=WORLD)
     quantile = world["shortfall_quantile_t"]
     peak = ds["peak_price_ratio_mean"]
+    # run folders written before the lowest price was recorded lack it
+    trough = (
+        ds["trough_price_ratio_mean"].sel(segment="rest").values
+        if "trough_price_ratio_mean" in ds
+        else np.full(ds.sizes["mineral"], np.nan)
+    )
     if has_reserves(ds):
         net = (ds["reserve_purchase_usd"] - ds["reserve_release_usd"]).sum("holder").values
     else:
@@ -154,6 +164,7 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
             "cvar95_shortfall_t": world["cvar95_shortfall_t"].values,
             "peak_price_ratio_alliance": peak.sel(segment="alliance").values,
             "peak_price_ratio_rest": peak.sel(segment="rest").values,
+            "trough_price_ratio_rest": trough,
             "months_to_recovery_mean": world["months_to_recovery_mean"].values,
             "months_to_recovery_p95": world["months_to_recovery_p95"].values,
             "floor_cost_usd": floors,

@@ -185,10 +185,11 @@ horizon; prices are ratios to the baseline price. Methods: docs/methods.md.</p>
 <p class="muted">World totals over the horizon. Expected shortfall: mean over paths of unmet
 demand; P50/P95/P99: quantiles over paths; CVaR95: mean of the worst 5 % of paths. Peak price:
 mean over paths of each path's highest monthly price ratio, in the alliance and the rest of
-the world. Months to recovery: mean months until world unmet demand falls back below the
-recovery threshold. Costs: means over paths; a reserve's net cost is its purchases minus the
-revenue of its releases (negative when releases earned more), and the fiscal cost adds the
-price floors' cost.</p>
+the world; lowest price: the same for the lowest in the rest of the world (where the imposer's
+withheld volume lowers its price). Months to recovery: mean months until world unmet demand
+falls back below the recovery threshold. Costs: means over paths; a reserve's net cost is its
+purchases minus the revenue of its releases (negative when releases earned more), and the
+fiscal cost adds the price floors' cost.</p>
 <h2 id="map">Who runs short</h2>
 <div class="side"><div class="main">{map_html}
 <p class="muted">Expected shortfall as a share of each consumer's baseline demand over the
