@@ -48,7 +48,7 @@ def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.nda
 
 def _home(weight: np.ndarray, r: Restriction, share: float) -> np.ndarray:
     """The imposer's own buyers' shares of what ``r`` withholds (0 without any)."""
-    mine = weight * (np.zeros(len(weight), bool) if r.home is None else r.home)
+    mine = weight * r.home
     return mine / mine.sum() * share if mine.sum() > 0 else np.zeros(len(weight))
 
 

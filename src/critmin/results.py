@@ -121,8 +121,8 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             release[i, j] = s.reserve_release_usd.mean[h]
             released_t[i, j] = s.reserve_released_t.mean[h]
         floor_cost[i] = float(s.floor_cost_usd.mean)
-        withheld[i] = float(s.withheld_t.mean)
         withheld_month[i] = s.withheld_month.mean
+        withheld[i] = float(withheld_month[i].sum())  # a mean over paths is additive
         restricted[i] = s.restricted_month.mean
         base_price[i] = market.base_price_usd_per_kg
         mass_error[i] = s.mass_error_max

@@ -78,7 +78,7 @@ class Restriction:
     leakage: np.ndarray
     label: str
     #: the imposer's own buyers at this stage (where withheld volume goes)
-    home: np.ndarray | None = None
+    home: np.ndarray
 
 
 @dataclass
@@ -225,6 +225,23 @@ def _mask(codes: list[str], members: set[str], *, row_member: bool) -> np.ndarra
     return np.array([(c == ROW and row_member) or c in members for c in codes])
 
 
+def _targets(names: list[str]) -> set[str] | None:
+    """A restriction's target countries; None for ``[all]`` (every buyer but the imposer)."""
+    return None if names == ["all"] else set(countries.expand(names))
+
+
+def _restriction_masks(
+    market: MineralMarket, stage: str, imposer: set[str], targets: set[str] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masks of a restriction at ``stage``: the imposer's producers, the targeted
+    buyers and the imposer's own buyers (``targets`` None: every other buyer)."""
+    buyers = _buyers(market, stage)
+    home = _mask(buyers, imposer, row_member=False)
+    imp = _mask(market.producers(stage).codes, imposer, row_member=False)
+    tgt = ~home if targets is None else _mask(buyers, targets, row_member=False)
+    return imp, tgt, home
+
+
 def _stage_of(market: MineralMarket, stage: str | None, *, first: bool) -> str:
     if stage is None:
         return market.stages[0] if first else market.stages[-1]
@@ -306,20 +323,11 @@ def realise(
             severity = cut([draw(event.severity_share, r, CHUNK) for r in streams])
             leakage = cut([draw(event.leakage_share, r, CHUNK) for r in streams])
             imposer = set(countries.expand(event.imposer))
-            targets_all = event.targets == ["all"]
-            targets = set() if targets_all else set(countries.expand(event.targets))
+            targets = _targets(event.targets)
             for mineral in _minerals(event.minerals, by_mineral):
                 market = by_mineral[mineral]
                 stage = _stage_of(market, event.stage, first=False)
-                sellers = market.producers(stage).codes
-                buyers = _buyers(market, stage)
-                imp = _mask(sellers, imposer, row_member=False)
-                tgt = (
-                    ~_mask(buyers, imposer, row_member=False)
-                    if targets_all
-                    else _mask(buyers, targets, row_member=False)
-                )
-                home = _mask(buyers, imposer, row_member=False)
+                imp, tgt, home = _restriction_masks(market, stage, imposer, targets)
                 out[mineral].restrictions.append(
                     Restriction(
                         stage, imp, tgt, window, severity, leakage, f"events[{index}]", home
@@ -442,8 +450,7 @@ def _realise_stochastic(
     }
     n = cut["n"]
     imposer = set(countries.expand(event.imposer))
-    targets_all = event.targets == ["all"]
-    targets = set() if targets_all else set(countries.expand(event.targets))
+    targets = _targets(event.targets)
     for j in range(slots):
         happens = n > j
         start = cut["t"][:, j].astype(np.int64)
@@ -451,15 +458,8 @@ def _realise_stochastic(
         for k, mineral in enumerate(candidates):
             market = by_mineral[mineral]
             stage = _stage_of(market, event.stage, first=False)
-            sellers = market.producers(stage).codes
-            buyers = _buyers(market, stage)
             window = Window(start, end, happens & (cut["m"][:, j] == k))
-            imp = _mask(sellers, imposer, row_member=False)
-            tgt = (
-                ~_mask(buyers, imposer, row_member=False)
-                if targets_all
-                else _mask(buyers, targets, row_member=False)
-            )
+            imp, tgt, home = _restriction_masks(market, stage, imposer, targets)
             out[mineral].restrictions.append(
                 Restriction(
                     stage,
@@ -469,6 +469,6 @@ def _realise_stochastic(
                     cut["sev"][:, j],
                     cut["leak"][:, j],
                     f"events[{index}] arrival {j + 1}",
-                    _mask(buyers, imposer, row_member=False),
+                    home,
                 )
             )

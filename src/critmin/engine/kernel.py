@@ -206,17 +206,10 @@ def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.nda
     return group, index
 
 
-def _bools(rows: list[np.ndarray], width: int) -> np.ndarray:
-    """Stack boolean masks of possibly different lengths into (len(rows), width)."""
-    out = np.zeros((len(rows), width), dtype=np.bool_)
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = row
-    return out
-
-
-def _floats(rows: list[np.ndarray], width: int) -> np.ndarray:
-    """Stack float rows of possibly different lengths into (len(rows), width)."""
-    out = np.zeros((len(rows), width), dtype=np.float64)
+def _bools(rows: list[np.ndarray], width: int, dtype: Any = np.bool_) -> np.ndarray:
+    """Stack rows (boolean masks by default) of possibly different lengths into
+    (len(rows), width), padded with zeros."""
+    out = np.zeros((len(rows), width), dtype=dtype)
     for i, row in enumerate(rows):
         out[i, : len(row)] = row
     return out
@@ -318,11 +311,7 @@ def home_shares(market: MineralMarket, restriction: Restriction, share: float) -
     weight = (
         market.demand if final_stage or market.feed_flows is None else market.feed_flows.sum(axis=0)
     ).astype(float)
-    mask = (
-        np.zeros(len(weight), np.bool_)
-        if restriction.home is None
-        else np.asarray(restriction.home, np.bool_)
-    )
+    mask = np.asarray(restriction.home, np.bool_)
     total = float(weight[mask].sum())
     if total <= 0:
         return np.zeros(len(weight))
@@ -361,7 +350,7 @@ def _pack_events(
         u_end=_rows([u.window.end for u in us], n, np.int64),
         u_on=_rows([u.window.on for u in us], n, np.bool_),
         u_share=_rows([u.share for u in us], n, np.float64),
-        r_home=_floats([home_shares(market, r, home_share) for r in rs], max(K, S)),
+        r_home=_bools([home_shares(market, r, home_share) for r in rs], max(K, S), np.float64),
     )
 
 

@@ -58,7 +58,6 @@ class MineralStats:
     reserve_purchase_usd: Sum  # (H,)
     reserve_release_usd: Sum  # (H,)
     floor_cost_usd: Sum  # ()
-    withheld_t: Sum  # ()
     withheld_month: Sum  # (T,)
     restricted_month: Sum  # (T,) share of paths restricted
     mass_error_max: float = 0.0
@@ -110,7 +109,6 @@ class MineralStats:
             reserve_purchase_usd=Sum.zeros((H,)),
             reserve_release_usd=Sum.zeros((H,)),
             floor_cost_usd=Sum.zeros(()),
-            withheld_t=Sum.zeros(()),
             withheld_month=Sum.zeros((horizon,)),
             restricted_month=Sum.zeros((horizon,)),
         )
@@ -148,7 +146,6 @@ class MineralStats:
         self.reserve_purchase_usd.add(traj.reserve_purchase_usd.sum(axis=0), sizes)
         self.reserve_release_usd.add(traj.reserve_release_usd.sum(axis=0), sizes)
         self.floor_cost_usd.add(traj.floor_cost_usd.sum(axis=0), sizes)
-        self.withheld_t.add(traj.withheld.sum(axis=0), sizes)
         self.withheld_month.add(traj.withheld, sizes)
         self.restricted_month.add(traj.restricted, sizes)
         self.mass_error_max = max(self.mass_error_max, float(traj.mass_error.max(initial=0.0)))

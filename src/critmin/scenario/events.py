@@ -36,7 +36,32 @@ class _Event(_Model):
         return value
 
 
-class ExportRestriction(_Event):
+class _Restricting(_Model):
+    """Checks shared by the restriction events (their fields are their own)."""
+
+    _as_lists = field_validator(
+        "imposer", "minerals", "targets", mode="before", check_fields=False
+    )(_as_list)
+
+    @field_validator("imposer", check_fields=False)
+    @classmethod
+    def _imposer(cls, value: list[str]) -> list[str]:
+        return _codes(value)
+
+    @field_validator("targets", check_fields=False)
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return _codes(value, allow_all=True)
+
+    @field_validator("severity_share", "leakage_share", check_fields=False)
+    @classmethod
+    def _shares(cls, value: Value | None, info: ValidationInfo) -> Value | None:
+        if value is not None:
+            _check_range(value, 0, 1, str(info.field_name))
+        return value
+
+
+class ExportRestriction(_Event, _Restricting):
     """An export restriction: the imposer blocks a share of its exports to the targets."""
 
     type: Literal["export_restriction"]
@@ -55,23 +80,6 @@ class ExportRestriction(_Event):
     leakage_share: Value = Field(
         0.0, description="Share of the blocked volume still arriving via third countries [0-1]."
     )
-
-    _as_lists = field_validator("imposer", "minerals", "targets", mode="before")(_as_list)
-
-    @field_validator("imposer")
-    @classmethod
-    def _imposer(cls, value: list[str]) -> list[str]:
-        return _codes(value)
-
-    @field_validator("targets")
-    @classmethod
-    def _targets(cls, value: list[str]) -> list[str]:
-        return _codes(value, allow_all=True)
-
-    @field_validator("severity_share", "leakage_share")
-    @classmethod
-    def _shares(cls, value: Value, info: ValidationInfo) -> Value:
-        return _check_range(value, 0, 1, str(info.field_name))
 
 
 class ProductionOutage(_Event):
@@ -122,7 +130,7 @@ class DemandSurge(_Event):
         return _check_range(value, -0.99, 10, "increase_share")
 
 
-class StochasticRestrictions(_Model):
+class StochasticRestrictions(_Restricting):
     """Random export restrictions: Poisson arrivals with random severity and duration.
 
     Omitted parameters are calibrated on the historical restrictions in the
@@ -145,25 +153,6 @@ class StochasticRestrictions(_Model):
     start_month: int = Field(0, ge=0, description="First month arrivals can occur.")
     end_month: int | None = Field(None, ge=0, description="Last month arrivals can occur.")
     note: str = Field("", description="Free text.")
-
-    _as_lists = field_validator("imposer", "minerals", "targets", mode="before")(_as_list)
-
-    @field_validator("imposer")
-    @classmethod
-    def _imposer(cls, value: list[str]) -> list[str]:
-        return _codes(value)
-
-    @field_validator("targets")
-    @classmethod
-    def _targets(cls, value: list[str]) -> list[str]:
-        return _codes(value, allow_all=True)
-
-    @field_validator("severity_share", "leakage_share")
-    @classmethod
-    def _shares(cls, value: Value | None, info: ValidationInfo) -> Value | None:
-        if value is not None:
-            _check_range(value, 0, 1, str(info.field_name))
-        return value
 
 
 Event = Annotated[

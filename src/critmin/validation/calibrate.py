@@ -41,12 +41,17 @@ DEFAULT_HOME_SHARE = float(Market.model_fields["withheld_home_share"].default)
 PRICE_QUANTITIES: tuple[str, ...] = ("price_outside", "price_inside", "wedge", "price_level")
 
 
+def _find(checks: tuple[Check, ...], market: str, quantity: str, what: str) -> Check:
+    """The comparison of ``quantity`` against the observed ``market``."""
+    for c in checks:
+        if c.rows and c.rows[0].market == market and c.quantity == quantity:
+            return c
+    raise CritminError(f"the {what} is not among the checks", allowed=market)
+
+
 def calibration_target(checks: tuple[Check, ...]) -> Check:
     """The observation the calibration experiment fits: Rotterdam gallium, end-2023."""
-    for c in checks:
-        if c.rows and c.rows[0].market == CALIBRATION_MARKET and c.quantity == "price_outside":
-            return c
-    raise CritminError("the calibration target is not among the checks", allowed=CALIBRATION_MARKET)
+    return _find(checks, CALIBRATION_MARKET, "price_outside", "calibration target")
 
 
 def calibrate_demand_elasticity(
@@ -80,10 +85,7 @@ def calibrate_demand_elasticity(
 
 def home_share_target(checks: tuple[Check, ...]) -> Check:
     """The observation the default ``withheld_home_share`` is set on: antimony in China."""
-    for c in checks:
-        if c.rows and c.rows[0].market == HOME_SHARE_MARKET and c.quantity == "price_inside":
-            return c
-    raise CritminError("the home-share target is not among the checks", allowed=HOME_SHARE_MARKET)
+    return _find(checks, HOME_SHARE_MARKET, "price_inside", "home-share target")
 
 
 def fit_home_share(

@@ -6,7 +6,7 @@ import math
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from critmin import countries
@@ -121,31 +121,15 @@ def _read_sheet(
                 )
                 continue
             for year in years:
-                value = row[index[str(year)]]
-                if value is None:
-                    problems.append(
-                        Problem(
-                            file,
-                            f"table {sheet!r}: Total row is NULL; no published total",
-                            row=rownum,
-                            column=str(year),
-                        )
-                    )
-                    continue
-                number = _float(value)
-                if number is None or number < 0:
-                    problems.append(
-                        Problem(
-                            file,
-                            f"table {sheet!r}: Total row is not a non-negative number",
-                            row=rownum,
-                            column=str(year),
-                            value=str(value),
-                            severity=Severity.ERROR,
-                        )
-                    )
-                    continue
-                out.totals[year] = round(number * scale, 6)
+                number = _cell(
+                    row[index[str(year)]],
+                    f"table {sheet!r}: Total row is NULL; no published total",
+                    f"table {sheet!r}: Total row is not a non-negative number",
+                    Problem(file, "", row=rownum, column=str(year)),
+                    problems,
+                )
+                if number is not None:
+                    out.totals[year] = round(number * scale, 6)
             continue
         code = _country(raw_iso, name, sheet, rownum, file, problems)
         if code is None:
@@ -153,30 +137,14 @@ def _read_sheet(
         status, status_note = _status(row[index["data_source"]], sheet, rownum, file, problems)
         note = "; ".join(p for p in (_conversion_note(sheet, unit, factor), status_note) if p)
         for year in years:
-            value = row[index[str(year)]]
-            if value is None:
-                out.nulls.add((code, year))
-                problems.append(
-                    Problem(
-                        file,
-                        f"table {sheet!r}, {name} ({code}): NULL value; no production row",
-                        row=rownum,
-                        column=str(year),
-                    )
-                )
-                continue
-            number = _float(value)
-            if number is None or number < 0:
-                problems.append(
-                    Problem(
-                        file,
-                        f"table {sheet!r}, {name} ({code}): not a non-negative number; no row",
-                        row=rownum,
-                        column=str(year),
-                        value=str(value),
-                        severity=Severity.ERROR,
-                    )
-                )
+            number = _cell(
+                row[index[str(year)]],
+                f"table {sheet!r}, {name} ({code}): NULL value; no production row",
+                f"table {sheet!r}, {name} ({code}): not a non-negative number; no row",
+                Problem(file, "", row=rownum, column=str(year)),
+                problems,
+            )
+            if number is None:
                 out.nulls.add((code, year))
                 continue
             if (code, year) in out.cells:
@@ -195,6 +163,22 @@ def _read_sheet(
     if not out.totals:
         problems.append(Problem(file, f"table {sheet!r} has no Total row ('{TOTAL_MARKER}')"))
     return out
+
+
+def _cell(
+    value: object, if_null: str, if_bad: str, where: Problem, problems: list[Problem]
+) -> float | None:
+    """A year's cell as a non-negative number, or None with a problem recorded:
+    ``if_null`` for a NULL cell (a note), ``if_bad`` for anything else (an error).
+    ``where`` gives the problem's file, row and column."""
+    if value is None:
+        problems.append(replace(where, why=if_null))
+        return None
+    number = _float(value)
+    if number is None or number < 0:
+        problems.append(replace(where, why=if_bad, value=str(value), severity=Severity.ERROR))
+        return None
+    return number
 
 
 def _float(value: object) -> float | None:
