@@ -178,11 +178,12 @@ def emit(
 
 
 def _cell(value: Any) -> str:
+    """A value as table text; unknown values (None, NA, NaN) print as n/a, never 0."""
     if value is None or value is pd.NA:
-        return "-"
+        return "n/a"
     if isinstance(value, float):
         if math.isnan(value):
-            return "-"
+            return "n/a"
         if abs(value) >= 1000:
             return f"{value:,.0f}"
         return f"{value:.3f}"
@@ -361,6 +362,15 @@ def data_build(
             metavar="DIR",
         ),
     ] = None,
+    hs_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--hs-map",
+            help="Your own HS-code map (columns of hs_codes.csv) to read trade with. "
+            "Default: the curated map shipped with critmin.",
+            metavar="CSV",
+        ),
+    ] = None,
 ) -> None:
     """Derive the curated data package from the raw public sources."""
     from critmin.world.build import build_package
@@ -371,7 +381,7 @@ def data_build(
         raise CritminError("raw data folder not found", where="--from", given=str(source))
     target = out_dir or default_path()
     with err.status("building data package ..."):
-        report = build_package(source, target)
+        report = build_package(source, target, hs_map=hs_map)
     table = Table(title=f"Data package written to {target}")
     table.add_column("table")
     table.add_column("rows", justify="right")

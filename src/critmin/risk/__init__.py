@@ -16,22 +16,36 @@ as supply from outside any country group.
 """
 
 from critmin.risk._common import DEFAULT_STABILITY, UNATTRIBUTED, ExposureMethod, Indicator
-from critmin.risk.concentration import concentration, country_shares, exposure, import_reliance
-from critmin.risk.priority import Thresholds, priorities
-from critmin.risk.published import (
-    EUSupplyRisk,
+from critmin.risk.concentration import concentration, country_shares
+from critmin.risk.exposure import exposure, import_reliance
+from critmin.risk.geopolrisk import (
     GeoPolRisk,
-    eu_supply_risk,
-    eu_supply_risk_from_world,
+    GeoPolRiskAssessment,
+    QuantityBasis,
     geopolrisk,
+    geopolrisk_codes,
+    geopolrisk_from_world,
+    geopolrisk_table,
+)
+from critmin.risk.priority import Thresholds, priorities
+from critmin.risk.published import EUSupplyRisk, eu_supply_risk, eu_supply_risk_from_world
+from critmin.risk.trade import (
+    HUBS,
+    apparent_consumption,
+    import_sources,
+    reattribute_hubs,
 )
 
 __all__ = [
     "DEFAULT_STABILITY",
+    "HUBS",
     "UNATTRIBUTED",
     "EUSupplyRisk",
     "ExposureMethod",
     "GeoPolRisk",
+    "GeoPolRiskAssessment",
+    "QuantityBasis",
+    "apparent_consumption",
     "Indicator",
     "Thresholds",
     "concentration",
@@ -40,6 +54,11 @@ __all__ = [
     "eu_supply_risk_from_world",
     "exposure",
     "geopolrisk",
+    "geopolrisk_codes",
+    "geopolrisk_from_world",
+    "geopolrisk_table",
     "import_reliance",
+    "import_sources",
     "priorities",
+    "reattribute_hubs",
 ]

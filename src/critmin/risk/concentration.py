@@ -1,4 +1,4 @@
-"""Concentration of supply, import reliance and exposure."""
+"""Concentration of supply: HHI, top shares, China's share, shares outside a group."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from critmin.risk._common import (
     _KEY,
     _STAGES,
     UNATTRIBUTED,
-    ExposureMethod,
     _as_list,
-    _check_country,
     _check_stage,
     _denoise,
     _members,
@@ -25,7 +23,6 @@ from critmin.risk._common import (
     _totals,
 )
 from critmin.world.load import World
-from critmin.world.schema import Stage
 
 # ---------------------------------------------------------------------------
 # concentration
@@ -136,7 +133,9 @@ def concentration(
         sq=sq,
         gsq=sq * g,
         in_group=np.where(country.isin(members), share, 0.0),
+        row=np.where(named, 0.0, share),
         chn=np.where(country == "CHN", share, 0.0),
+        chn_listed=(country == "CHN").to_numpy(),
         positive=named & (rows["value_t"].to_numpy() > 0),
     )
     agg = rows.groupby(_KEY).agg(
@@ -144,7 +143,9 @@ def concentration(
         hhi=("sq", "sum"),
         gov_weighted_hhi=("gsq", "sum"),
         in_group=("in_group", "sum"),
+        row_share=("row", "sum"),
         china_share=("chn", "sum"),
+        chn_listed=("chn_listed", "any"),
         n_countries=("positive", "sum"),
     )
     ranked = rows[named].sort_values(
@@ -158,7 +159,7 @@ def concentration(
     )
     top3 = ranked.groupby(_KEY).head(3).groupby(_KEY)["share"].sum().rename("top3_share")
     out = keys.join(agg, on=_KEY).join(top1, on=_KEY).join(top3, on=_KEY)
-    numeric = ["attributed", "hhi", "gov_weighted_hhi", "in_group", "china_share"]
+    numeric = ["attributed", "hhi", "gov_weighted_hhi", "in_group", "china_share", "row_share"]
     numeric += ["n_countries", "top_share", "top3_share"]
     out[numeric] = out[numeric].fillna(0.0)
     out["top_country"] = out["top_country"].fillna("").astype(str)
@@ -166,6 +167,11 @@ def concentration(
     out["hhi_10000"] = out["hhi"] * 10_000.0
     out["outside_group_share"] = _denoise(1.0 - out["in_group"].to_numpy())
     out["unattributed_share"] = _denoise(1.0 - out["attributed"].to_numpy())
+    # unknown is not zero: China folded into "other countries" has no known share
+    folded = (out["unattributed_share"] + out["row_share"] > _EPS) & ~out["chn_listed"].fillna(
+        False
+    ).astype(bool)
+    out["china_share"] = out["china_share"].mask(folded)
     peak = out.groupby("mineral")["hhi"].transform("max")
     out["is_bottleneck"] = (out["hhi"] >= peak - _EPS).astype(bool)
     basis = world.mineral_stages.set_index(["mineral", "stage"])["basis"]
@@ -247,211 +253,3 @@ def country_shares(world: World, mineral: str, stage: str, year: int) -> pd.Data
     out["value_t"] = out["value_t"].astype(float)
     out["share"] = out["value_t"] / total
     return out
-
-
-# ---------------------------------------------------------------------------
-# per consumer
-# ---------------------------------------------------------------------------
-
-
-def _nir_rows(world: World, consumer: str) -> pd.DataFrame:
-    nir = world.net_import_reliance
-    nir = nir[(nir["country"] == consumer) & nir["year"].notna() & nir["nir_share"].notna()]
-    return nir.astype({"year": "int64", "nir_share": "float64"})
-
-
-def _latest_by_mineral(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
-    """For each mineral, the row with the latest year (<= ``year`` if given)."""
-    if year is not None:
-        frame = frame[frame["year"] <= int(year)]
-    if frame.empty:
-        return frame
-    return frame.loc[frame.groupby("mineral")["year"].idxmax()]
-
-
-def import_reliance(world: World, consumer: str, *, year: int | None = None) -> pd.DataFrame:
-    """A consumer's published net import reliance, one row per mineral.
-
-    Parameters
-    ----------
-    world
-        The dataset.
-    consumer
-        ISO3 code of the importing country.
-    year
-        Calendar year [year]; None for each mineral's latest year.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``mineral``, ``year``, ``nir_share`` [share], ``qualifier``
-        (``=``, ``>`` lower bound, ``<`` upper bound, ``E`` net exporter),
-        ``source_id``; most import-reliant first.
-
-    Raises
-    ------
-    CritminError
-        Unknown country, a consumer without data, or a year without data.
-    """
-    consumer = _check_country(consumer, where="consumer")
-    rows = _nir_rows(world, consumer)
-    if rows.empty:
-        known = sorted(set(world.net_import_reliance["country"]))
-        raise CritminError(
-            "no net import reliance data for this consumer",
-            where="consumer",
-            given=consumer,
-            allowed=known or "none: the dataset has no net import reliance figures",
-        )
-    if year is None:
-        rows = _latest_by_mineral(rows, None)
-    else:
-        years = sorted({int(y) for y in rows["year"]})
-        rows = rows[rows["year"] == int(year)]
-        if rows.empty:
-            raise CritminError(
-                f"no net import reliance data for {consumer} in this year",
-                where="year",
-                given=year,
-                allowed=[str(y) for y in years],
-            )
-    out = rows[["mineral", "year", "nir_share", "qualifier", "source_id"]]
-    return out.sort_values(["nir_share", "mineral"], ascending=[False, True]).reset_index(drop=True)
-
-
-def _default_stage(world: World, mineral: str) -> str:
-    return Stage.REFINING.value if world.years(mineral, Stage.REFINING) else Stage.MINING.value
-
-
-def exposure(
-    world: World,
-    consumer: str,
-    mineral: str,
-    *,
-    stage: str | None = None,
-    year: int | None = None,
-) -> pd.DataFrame:
-    """Share of a consumer's consumption supplied by each country.
-
-    Parameters
-    ----------
-    world
-        The dataset.
-    consumer
-        ISO3 code of the importing country.
-    mineral
-        Mineral id.
-    stage
-        Stage whose supply is attributed; None: refining if it has data, else
-        mining.
-    year
-        Calendar year [year]; None for the stage's latest year with data. The
-        net import reliance used is the consumer's latest figure in or before
-        ``year`` (else its latest figure).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``supplier`` (ISO3, ``ROW`` or ``unattributed``),
-        ``exposure_share`` [share of the consumer's apparent consumption],
-        ``method`` (``trade`` or ``world-pool``), ``stage``, ``year``,
-        ``nir_share`` [share], ``nir_year``, and ``published_import_rank``
-        (the supplier's rank among the consumer's major import sources in the
-        ``import_sources`` table, if listed; a check on the world-pool
-        assumption). The exposures sum to ``nir_share``.
-
-    Raises
-    ------
-    CritminError
-        Unknown country, mineral or stage; no data for ``year``; no net import
-        reliance figure; or a consumer that is the world's only producer.
-
-    Notes
-    -----
-    With bilateral trade rows for (mineral, stage, importer = consumer, year):
-    :math:`e_c = NIR \\cdot m_c / \\sum_k m_k`. Otherwise the *world-pool
-    assumption*: :math:`e_s = NIR \\cdot q_s / (Q - q_{consumer})` for every
-    other producer :math:`s` (ROW and the unattributed remainder included),
-    which ignores actual trade routes. See docs/methods.md.
-    """
-    consumer = _check_country(consumer, where="consumer")
-    world.check_mineral(mineral, where="mineral")
-    stage = _default_stage(world, mineral) if stage is None else _check_stage(stage, where="stage")
-    trade = world.trade
-    trade = trade[
-        (trade["mineral"] == mineral)
-        & (trade["stage"] == stage)
-        & (trade["importer"] == consumer)
-        & trade["year"].notna()
-    ].astype({"year": "int64", "value_t": "float64"})
-    prod_years = world.years(mineral, stage)
-    if year is None:
-        if not prod_years:
-            raise CritminError(
-                f"no production data for {mineral} at this stage",
-                where="stage",
-                given=stage,
-                allowed=world.stages(mineral) or "none: no stage has data",
-            )
-        year = prod_years[-1]
-    year = int(year)
-    trade = trade[trade["year"] == year]
-    nir_all = _nir_rows(world, consumer)
-    nir_all = nir_all[nir_all["mineral"] == mineral]
-    if nir_all.empty:
-        has = world.net_import_reliance
-        raise CritminError(
-            f"no net import reliance figure for {mineral}",
-            where="consumer",
-            given=consumer,
-            allowed=sorted(set(has.loc[has["mineral"] == mineral, "country"])) or "none",
-        )
-    nir_row = _latest_by_mineral(nir_all, year)
-    if nir_row.empty:
-        nir_row = _latest_by_mineral(nir_all, None)
-    nir = float(nir_row["nir_share"].iloc[0])
-    nir_year = int(nir_row["year"].iloc[0])
-    imports = trade.groupby("exporter")["value_t"].sum()
-    if float(imports.sum()) > 0:
-        method = ExposureMethod.TRADE
-        out = pd.DataFrame(
-            {"supplier": imports.index, "exposure_share": nir * imports.to_numpy() / imports.sum()}
-        )
-    else:
-        method = ExposureMethod.WORLD_POOL
-        shares = country_shares(world, mineral, stage, year)
-        own = shares["country"] == consumer
-        pool = float(shares["value_t"].sum()) - float(shares.loc[own, "value_t"].sum())
-        if pool <= 0:
-            raise CritminError(
-                "the world-pool assumption is undefined: the consumer is the only producer",
-                where="consumer",
-                given=consumer,
-                allowed="a consumer that is not the sole producer, or trade rows for it",
-            )
-        others = shares[~own]
-        out = pd.DataFrame(
-            {
-                "supplier": others["country"].to_numpy(),
-                "exposure_share": nir * others["value_t"].to_numpy() / pool,
-            }
-        )
-    last = out["supplier"].isin([*countries.AGGREGATES, UNATTRIBUTED])
-    out = pd.concat(
-        [
-            out[~last].sort_values(["exposure_share", "supplier"], ascending=[False, True]),
-            out[last],
-        ],
-        ignore_index=True,
-    )
-    ranks = world.import_sources
-    ranks = ranks[(ranks["consumer"] == consumer) & (ranks["mineral"] == mineral)]
-    rank = ranks.groupby("partner")["rank"].min()
-    return out.assign(
-        method=str(method),
-        stage=stage,
-        year=year,
-        nir_share=nir,
-        nir_year=nir_year,
-        published_import_rank=out["supplier"].map(rank).astype("Int64"),
-    )

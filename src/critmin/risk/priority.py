@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from critmin import countries
 from critmin.errors import CritminError
 from critmin.risk._common import Indicator, _check_country, eu_parameters
-from critmin.risk.concentration import _latest_by_mineral, _nir_rows, concentration
+from critmin.risk.concentration import concentration
+from critmin.risk.exposure import _latest_by_mineral, _nir_rows
 from critmin.world.load import World
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Published supply-risk methods: the EU CRM supply risk and GeoPolRisk."""
+"""The EU critical raw materials supply risk (2017 guidelines), from arguments or the dataset."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from critmin.risk._common import (
     _stability,
     eu_parameters,
 )
-from critmin.risk.concentration import _default_stage, country_shares
+from critmin.risk.concentration import country_shares
+from critmin.risk.exposure import _default_stage
 from critmin.world.load import World
 
 # ---------------------------------------------------------------------------
@@ -329,104 +330,3 @@ def eu_supply_risk_from_world(
     gs = _hhi_wgi_t(gs_codes, gs_shares, wgi, trade, where="governance")
     eu = _hhi_wgi_t(eu_codes, eu_shares, wgi, trade, where="governance")
     return EUSupplyRisk(gs, eu, _sr(gs, eu, ir, eol, si), ir, eol, si, tuple(notes))
-
-
-# ---------------------------------------------------------------------------
-# GeoPolRisk
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GeoPolRisk:
-    """Result of the GeoPolRisk calculation.
-
-    Attributes
-    ----------
-    hhi
-        Herfindahl-Hirschman index of production [0-1].
-    import_risk
-        Stability-weighted imports over domestic production plus imports [0-1].
-    score
-        GeoPolRisk score = hhi x import_risk [0-1].
-    """
-
-    hhi: float
-    import_risk: float
-    score: float
-
-
-def geopolrisk(
-    production: Mapping[str, float],
-    imports: Mapping[str, float],
-    stability: Mapping[str, float],
-    domestic_production: float = 0.0,
-) -> GeoPolRisk:
-    """GeoPolRisk score of a raw material for one importing economy.
-
-    Parameters
-    ----------
-    production
-        Global production by producing country (ISO3) [t].
-    imports
-        The importer's imports by exporting country (ISO3) [t].
-    stability
-        Normalised political (in)stability by exporting country [0-1, 1 = least
-        stable]; a missing exporter gets 0.5.
-    domestic_production
-        The importer's own production [t].
-
-    Returns
-    -------
-    GeoPolRisk
-
-    Raises
-    ------
-    CritminError
-        Unknown country codes, negative or non-finite tonnes, stability outside
-        [0, 1], all-zero production, or zero domestic production plus imports.
-
-    Notes
-    -----
-    :math:`HHI = \\sum_c p_c^2 / (\\sum_c p_c)^2`;
-    :math:`IR = \\sum_i g_i f_i / (p_{dom} + \\sum_i f_i)`;
-    score :math:`= HHI \\cdot IR` (Gemechu et al. 2016; geopolrisk-py). A ``ROW``
-    producer counts in the denominator of the HHI but adds nothing to its
-    numerator. See docs/methods.md.
-
-    Examples
-    --------
-    >>> r = geopolrisk({"CHN": 60, "AUS": 40}, {"CHN": 30, "AUS": 10}, {"CHN": 0.8}, 10)
-    >>> round(r.hhi, 2), round(r.import_risk, 2), round(r.score, 3)
-    (0.52, 0.58, 0.302)
-    """
-    tonnes = "tonnes >= 0"
-    p_codes, p = _values(production, where="production", low=0.0, high=np.inf, allowed=tonnes)
-    f_codes, f = _values(imports, where="imports", low=0.0, high=np.inf, allowed=tonnes)
-    s_codes, s = _values(stability, where="stability", low=0.0, high=1.0, allowed="0 to 1")
-    dom = float(domestic_production)
-    if not (np.isfinite(dom) and dom >= 0):
-        raise CritminError(
-            "value out of range", where="domestic_production", given=dom, allowed=tonnes
-        )
-    total = float(p.sum())
-    if total <= 0:
-        raise CritminError(
-            "production is empty or all zero",
-            where="production",
-            given=dict(production),
-            allowed="at least one producer with production > 0",
-        )
-    named = np.array([c not in countries.AGGREGATES for c in p_codes], dtype=bool)
-    hhi = float(np.sum(np.where(named, p**2, 0.0)) / total**2)
-    denominator = dom + float(f.sum())
-    if denominator <= 0:
-        raise CritminError(
-            "domestic production plus imports is zero",
-            where="imports",
-            given=dict(imports),
-            allowed="domestic_production > 0 or at least one import > 0",
-        )
-    lookup = dict(zip(s_codes, s, strict=True))
-    g = np.array([lookup.get(c, DEFAULT_STABILITY) for c in f_codes], dtype=float)
-    risk = float(np.sum(g * f) / denominator)
-    return GeoPolRisk(hhi=hhi, import_risk=risk, score=hhi * risk)

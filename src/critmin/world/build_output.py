@@ -6,6 +6,7 @@ primary key, numbers as plain decimal text) so that a rebuild is byte-identical.
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,13 +68,29 @@ def _number_text(value: float) -> str:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n")
+    """Write a table as CSV; a ``.gz`` path is gzip-compressed deterministically.
+
+    The gzip header carries no file name and a zero timestamp, so the same table
+    gives the same bytes on every build.
+    """
+    text = frame.to_csv(index=False, lineterminator="\n")
+    if path.suffix == ".gz":
+        with (
+            path.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as handle,
+        ):
+            handle.write(text.encode("utf-8"))
+    else:
+        path.write_text(text, encoding="utf-8")
 
 
 def write_package(tables: dict[str, pd.DataFrame], problems: list[Problem], out: Path) -> None:
     """Write CSVs, ``datapackage.json`` and ``build-report.csv`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
+        for stale in table.paths:
+            if stale != table.path and (out / stale).is_file():
+                (out / stale).unlink()
         _write(tables[table.name], out / table.path)
     (out / "datapackage.json").write_text(json.dumps(datapackage(), indent=2) + "\n")
     report = pd.DataFrame([p.as_dict() for p in problems])

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from critmin import countries
-from critmin.world.build_crosscheck import cross_check_leading_producers, cross_check_sources
+from critmin.world.build_crosscheck import cross_check_leading_producers, cross_check_series
 from critmin.world.build_output import _format
 from critmin.world.build_selection import _frame, select_production, source_rank
+from critmin.world.editions import edition_rank
 from critmin.world.ingest.common import IngestResult, Problem
 from critmin.world.ingest.registry import MINERALS
-from critmin.world.schema import TABLES_BY_NAME, Coverage, Stage
+from critmin.world.schema import Coverage, Stage
 
 #: Why a stage has no country data (shown in mineral_stages.note).
 NO_DATA_REASONS: dict[tuple[str, str], tuple[Coverage, str]] = {
@@ -208,13 +209,35 @@ def _edition_rank(source_id: str) -> int:
     return len(order)
 
 
+def hs_codes_table(hs_map: pd.DataFrame, years: pd.DataFrame) -> pd.DataFrame:
+    """The ``hs_codes`` table: the curated map with each code's years taken from the data.
+
+    ``years`` has columns ``hs_code``, ``first``, ``last`` (see
+    :func:`critmin.world.ingest.baci.code_years`); codes without trade rows
+    keep the map's years.
+    """
+    if hs_map.empty:
+        return hs_map
+    span = years.set_index("hs_code")
+    out = hs_map.copy()
+    known = out["hs_code"].isin(span.index)
+    out.loc[known, "first_year"] = out.loc[known, "hs_code"].map(span["first"]).astype(str)
+    out.loc[known, "last_year"] = out.loc[known, "hs_code"].map(span["last"]).astype(str)
+    return out
+
+
 def assemble(
-    result: IngestResult, t5: pd.DataFrame
+    result: IngestResult, t5: pd.DataFrame, hs_map: pd.DataFrame, code_years: pd.DataFrame
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Turn reader output into the package's tables; return tables and problems."""
+    """Turn reader output into the package's tables; return tables and problems.
+
+    ``hs_map`` is the HS-code map the trade was read with and ``code_years``
+    the years each code has in the trade data.
+    """
     problems = list(result.problems)
-    cross_check_sources(result, problems)
-    production, totals = select_production(result, problems)
+    selection = select_production(result, problems)
+    production, totals = selection.production, selection.totals
+    cross_check_series(selection, problems)
     cross_check_leading_producers(t5, production, totals, problems)
     stages = mineral_stages_table(result, production)
     country_table, groups = countries_tables()
@@ -236,6 +259,8 @@ def assemble(
         "country_groups": groups,
         "production": production,
         "production_totals": totals,
+        "production_series": selection.series,
+        "source_precedence": selection.precedence,
         "reserves": _frame(result, "reserves"),
         "prices": _dedupe_latest(
             _frame(result, "prices"), ["mineral", "series", "year"], _edition_rank
@@ -249,10 +274,13 @@ def assemble(
             _frame(result, "net_import_reliance"), key_nir, _edition_rank
         ),
         "import_sources": _frame(result, "import_sources"),
-        "governance": _frame(result, "governance"),
+        "governance": _dedupe_latest(
+            _frame(result, "governance"), ["country", "year"], edition_rank
+        ),
         "policy_instruments": _curated("policy_instruments"),
         "projects": _curated("projects"),
-        "trade": pd.DataFrame(columns=TABLES_BY_NAME["trade"].columns),
+        "hs_codes": hs_codes_table(hs_map, code_years),
+        "trade": _frame(result, "trade"),
         "published_shares": _curated("refining_published").assign(stage=Stage.REFINING.value),
         "eu_crm_parameters": _curated("eu_crm_parameters"),
         "demand_shares": _curated("demand_shares"),

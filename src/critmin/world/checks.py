@@ -18,12 +18,14 @@ Checks, in order:
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -85,13 +87,24 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOL = {"true", "false", "1", "0", "yes", "no", "True", "False", "TRUE", "FALSE"}
 
 
-def read_raw_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+def _open_text(path: Path) -> TextIO:
+    """A CSV file opened as text; ``.gz`` files are decompressed on the fly."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def read_raw_tables(
+    folder: Path, *, only: list[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Read every table's CSV as text (no conversion), reporting unreadable files.
 
     Parameters
     ----------
     folder
         A data package folder.
+    only
+        Read just these tables (an overlay's); a missing one is then no finding.
 
     Returns
     -------
@@ -102,21 +115,33 @@ def read_raw_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Finding
     tables: dict[str, pd.DataFrame] = {}
     findings: list[Finding] = []
     for table in TABLES:
-        path = folder / table.path
-        if not path.is_file():
+        if only is not None and table.name not in only:
+            continue
+        present = [folder / name for name in table.paths if (folder / name).is_file()]
+        if len(present) > 1:
+            findings.append(
+                Finding(
+                    table.name,
+                    f"both {present[0].name} and {present[1].name} are in {folder}",
+                    allowed="one file per table",
+                )
+            )
+            continue
+        if not present:
             if table.optional:
                 tables[table.name] = pd.DataFrame({c: pd.Series(dtype=str) for c in table.columns})
             else:
                 findings.append(Finding(table.name, f"file {table.path} is missing from {folder}"))
             continue
+        path = present[0]
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
+            with _open_text(path) as handle:
                 rows = list(csv.reader(handle))
-        except (UnicodeDecodeError, csv.Error, OSError) as exc:
-            findings.append(Finding(table.name, f"cannot read {table.path}: {exc}"))
+        except (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error) as exc:
+            findings.append(Finding(table.name, f"cannot read {path.name}: {exc}"))
             continue
         if not rows:
-            findings.append(Finding(table.name, f"{table.path} is empty: it needs a header row"))
+            findings.append(Finding(table.name, f"{path.name} is empty: it needs a header row"))
             continue
         header = [h.strip() for h in rows[0]]
         width = len(header)
@@ -188,39 +213,62 @@ def _allowed_text(field: Field) -> str:
     return "; ".join(parts) or "any text"
 
 
-def _check_scalar(field: Field, text: str) -> str | None:
-    """Return what is wrong with one non-empty cell, or None."""
+def _cell_problems(field: Field, values: pd.Series) -> pd.Series:
+    """What is wrong with each non-empty cell of ``values`` ("" where nothing is).
+
+    Vectorised: one mask per rule, the first failing rule wins, in the order
+    dtype (number, integer, date, boolean), enum, pattern, country code.
+    """
+    problem = pd.Series("", index=values.index, dtype=object)
+
+    def flag(mask: pd.Series | np.ndarray, what: str) -> None:
+        mask = np.asarray(mask, dtype=bool) & (problem.to_numpy() == "")
+        problem[mask] = what
+
     if field.dtype in ("number", "integer"):
-        try:
-            number = float(text)
-        except ValueError:
-            return "not a number"
-        if math.isnan(number) or math.isinf(number):
-            return "not a finite number"
-        if field.dtype == "integer" and not number.is_integer():
-            return "not an integer"
-        if field.minimum is not None and number < field.minimum:
-            return "below the allowed range"
-        if field.maximum is not None and number > field.maximum:
-            return "above the allowed range"
-        return None
+        number = pd.to_numeric(values, errors="coerce")
+        nan_text = values.str.lower().str.lstrip("+-").isin({"nan"})
+        flag(number.isna() & ~nan_text, "not a number")
+        flag(nan_text | np.isinf(number.fillna(0.0)), "not a finite number")
+        finite = number.where(np.isfinite(number.fillna(np.nan)))
+        if field.dtype == "integer":
+            flag(finite.notna() & (finite != np.floor(finite.fillna(0.0))), "not an integer")
+        if field.minimum is not None:
+            flag(finite < field.minimum, "below the allowed range")
+        if field.maximum is not None:
+            flag(finite > field.maximum, "above the allowed range")
+        return problem
     if field.dtype == "date":
-        if not _DATE.match(text):
-            return "not a date"
-        try:
-            pd.Timestamp(text)
-        except ValueError:
-            return "not a valid date"
-        return None
+        shaped = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        flag(~shaped, "not a date")
+        parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
+        flag(parsed.isna(), "not a valid date")
+        return problem
     if field.dtype == "boolean":
-        return None if text in _BOOL else "not a boolean"
-    if field.enum and text not in field.enum:
-        return "not an allowed value"
-    if field.pattern and not re.fullmatch(field.pattern, text):
-        return "does not match the required form"
-    if field.country and not countries.is_code(text):
-        return "not an ISO3 country code"
-    return None
+        flag(~values.isin(_BOOL), "not a boolean")
+        return problem
+    if field.enum:
+        flag(~values.isin(field.enum), "not an allowed value")
+    if field.pattern:
+        flag(
+            ~values.str.fullmatch(field.pattern).fillna(False).astype(bool),
+            ("does not match the required form"),
+        )
+    if field.country:
+        valid = countries.iso3_codes() | frozenset(countries.AGGREGATES)
+        flag(~values.isin(valid), "not an ISO3 country code")
+    return problem
+
+
+def _items(field: Field, column: pd.Series) -> pd.Series:
+    """Cells of a column (index: CSV line), list-valued cells split into one item per row.
+
+    Empty cells are left out; empty items of a list (``a;;b``) are kept as "".
+    """
+    column = column[column != ""]
+    if not field.list_valued:
+        return column
+    return column.str.split(";").explode().str.strip()
 
 
 def check_cells(table: Table, frame: pd.DataFrame, *, limit: int = 200) -> list[Finding]:
@@ -231,20 +279,29 @@ def check_cells(table: Table, frame: pd.DataFrame, *, limit: int = 200) -> list[
             continue
         column = frame[field.name].fillna("").astype(str).str.strip()
         allowed = _allowed_text(field)
-        for line, text in zip(column.index.tolist(), column.tolist(), strict=True):
-            if not text:
-                if field.required:
-                    findings.append(
-                        Finding(table.name, "value is required", int(line), field.name, "", allowed)
-                    )
-                continue
-            values = [v.strip() for v in text.split(";")] if field.list_valued else [text]
-            for value in values:
-                problem = _check_scalar(field, value) if value else "empty list item"
-                if problem:
-                    findings.append(
-                        Finding(table.name, problem, int(line), field.name, value, allowed)
-                    )
+        items = _items(field, column).reset_index(drop=False)
+        items.columns = pd.Index(["line", "value"])
+        given = items["value"] != ""
+        what = pd.Series("empty list item", index=items.index, dtype=object)
+        what[given] = _cell_problems(field, items.loc[given, "value"]).to_numpy()
+        bad = items.assign(what=what)[what != ""]
+        if field.required:
+            missing = column.index[column == ""]
+            bad = pd.concat(
+                [bad, pd.DataFrame({"line": missing, "value": "", "what": "value is required"})],
+                ignore_index=True,
+            )
+        if bad.empty:
+            continue
+        # report in the frame's row order, as a reader scanning the file meets them
+        position = pd.Series(np.arange(len(column)), index=column.index)
+        position = position[~position.index.duplicated()]
+        bad = bad.assign(_pos=position.reindex(bad["line"]).to_numpy())
+        bad = bad.sort_values("_pos", kind="stable")
+        for line, value, problem in zip(
+            bad["line"].tolist(), bad["value"].tolist(), bad["what"].tolist(), strict=True
+        ):
+            findings.append(Finding(table.name, problem, int(line), field.name, value, allowed))
             if len(findings) >= limit:
                 findings.append(
                     Finding(table.name, f"more than {limit} cell problems; stopped listing")
@@ -289,21 +346,20 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Finding]:
             if ref is None or ref_col not in ref.columns:
                 continue
             known = set(ref[ref_col].fillna("").astype(str).str.strip())
-            column = frame[field.name].fillna("").astype(str)
-            for line, text in zip(column.index.tolist(), column.tolist(), strict=True):
-                values = [v.strip() for v in text.split(";")] if field.list_valued else [text]
-                for value in values:
-                    if value and value not in known:
-                        findings.append(
-                            Finding(
-                                table.name,
-                                f"refers to a {ref_col} not in {ref_table}.csv",
-                                int(line),
-                                field.name,
-                                value,
-                                f"a {ref_col} listed in {ref_table}.csv",
-                            )
-                        )
+            items = _items(field, frame[field.name].fillna("").astype(str))
+            items = items[items != ""]
+            unknown = items[~items.isin(known)]
+            for line, value in zip(unknown.index.tolist(), unknown.tolist(), strict=True):
+                findings.append(
+                    Finding(
+                        table.name,
+                        f"refers to a {ref_col} not in {ref_table}.csv",
+                        int(line),
+                        field.name,
+                        value,
+                        f"a {ref_col} listed in {ref_table}.csv",
+                    )
+                )
     return findings
 
 
@@ -430,17 +486,35 @@ def coerce(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_tables(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Run every check on raw string tables; return typed tables and findings."""
+def typed_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Raw tables converted to typed columns, without checking them.
+
+    For a package already checked (the shipped one: the build and the tests
+    run :func:`check_package` on it), where checking again on every load
+    would only cost time.
+    """
+    return {t.name: coerce(t, raw[t.name]) for t in TABLES if t.name in raw}
+
+
+def check_tables(
+    raw: dict[str, pd.DataFrame], *, cells: bool = True
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Run every check on raw string tables; return typed tables and findings.
+
+    With ``cells`` False, columns, cells and keys are taken as checked (an
+    overlay's tables were checked on their own) and only the checks across
+    tables run: references, totals and shares.
+    """
     findings: list[Finding] = []
     typed: dict[str, pd.DataFrame] = {}
     for table in TABLES:
         frame = raw.get(table.name)
         if frame is None:
             continue
-        findings += check_columns(table, frame)
-        findings += check_cells(table, frame)
-        findings += check_primary_key(table, frame)
+        if cells:
+            findings += check_columns(table, frame)
+            findings += check_cells(table, frame)
+            findings += check_primary_key(table, frame)
         typed[table.name] = coerce(table, frame)
     findings += check_references(raw)
     if "production" in typed and "production_totals" in typed:
@@ -488,4 +562,5 @@ __all__ = [
     "errors",
     "read_raw_tables",
     "rounding_tolerance_t",
+    "typed_tables",
 ]

@@ -7,15 +7,18 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from critmin.errors import CritminError, DataPackageError
-from critmin.world import checks
+from critmin.world import checks, overlay
+from critmin.world.editions import edition_rank, series_of
 from critmin.world.schema import Stage
 
 
@@ -36,6 +39,8 @@ class World:
     path: Path
     tables: dict[str, pd.DataFrame]
     findings: tuple[checks.Finding, ...] = field(default=())
+    #: What an overlay package changed (None for a complete package).
+    overlay: overlay.OverlayReport | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name``."""
@@ -121,8 +126,23 @@ class World:
 
     @property
     def trade(self) -> pd.DataFrame:
-        """The ``trade`` table (empty unless a user supplies one)."""
+        """The ``trade`` table (bilateral trade by HS product)."""
         return self.tables["trade"]
+
+    @property
+    def hs_codes(self) -> pd.DataFrame:
+        """The ``hs_codes`` table (the HS-code map; empty if the package has none)."""
+        return self.tables["hs_codes"]
+
+    @property
+    def production_series(self) -> pd.DataFrame:
+        """The ``production_series`` table (every source's series)."""
+        return self.tables["production_series"]
+
+    @property
+    def source_precedence(self) -> pd.DataFrame:
+        """The ``source_precedence`` table (the primary series per mineral and stage)."""
+        return self.tables["source_precedence"]
 
     @property
     def published_shares(self) -> pd.DataFrame:
@@ -164,6 +184,73 @@ class World:
         order = [s.value for s in Stage]
         return sorted(set(rows["stage"]), key=order.index)
 
+    def series_names(self, mineral: str | None = None) -> list[str]:
+        """Series in ``production_series`` (for one mineral if given), sorted."""
+        rows = self.production_series
+        if mineral is not None:
+            rows = rows[rows["mineral"] == mineral]
+        return sorted({series_of(str(s)) for s in rows["source_id"]})
+
+    def with_source(self, series: str) -> World:
+        """This dataset with production taken from ``series`` instead of the primary one.
+
+        For every mineral and stage the series covers, ``production`` and
+        ``production_totals`` are replaced by that series' rows (its newest
+        edition for each year) from ``production_series``; minerals and stages
+        it does not cover keep their primary series. ``series`` is a series id
+        (``wmd``, ``usgs-mcs``, ``iea-cmde``) or a source id of one edition.
+
+        Raises
+        ------
+        CritminError
+            If no row of ``production_series`` belongs to ``series``.
+        """
+        rows = self.production_series
+        if rows.empty:
+            raise CritminError(
+                "this data package has no production_series table",
+                where="--source",
+                given=series,
+                allowed="a package built by critmin data build",
+            )
+        ids = rows["source_id"].astype(str)
+        pick = rows[(ids == series) | (ids.map(series_of) == series)]
+        if pick.empty:
+            raise CritminError(
+                "unknown source series",
+                where="--source",
+                given=series,
+                allowed=self.series_names() + sorted(set(ids)),
+            )
+        key = ["mineral", "stage", "year"]
+        pick = pick.assign(_edition=pick["source_id"].map(edition_rank))
+        newest = pick.groupby(key)["_edition"].transform("min")
+        pick = pick[pick["_edition"] == newest].drop(columns="_edition")
+        is_total = pick["country"] == "WLD"
+        production = pick[~is_total].assign(capacity_t=np.nan)
+        sums = production.groupby(key)["value_t"].sum().rename("rows_sum_t")
+        kind = pick.loc[is_total, "note"].str.extract(r"\(([^)]*)\)")[0]
+        totals = (
+            pick[is_total]
+            .assign(world_total_t=pick.loc[is_total, "value_t"], total_kind=kind.fillna(""))
+            .join(sums, on=key)
+            .assign(published_total_t=np.nan)
+        )
+        totals["rows_sum_t"] = totals["rows_sum_t"].fillna(0.0)
+        covered = pick[key[:2]].drop_duplicates()
+        keep = self.production.merge(covered, on=key[:2], how="left", indicator=True)
+        keep_totals = self.production_totals.merge(covered, on=key[:2], how="left", indicator=True)
+        tables = dict(self.tables)
+        tables["production"] = pd.concat(
+            [keep[keep["_merge"] == "left_only"].drop(columns="_merge"), production],
+            ignore_index=True,
+        )[self.production.columns]
+        tables["production_totals"] = pd.concat(
+            [keep_totals[keep_totals["_merge"] == "left_only"].drop(columns="_merge"), totals],
+            ignore_index=True,
+        )[self.production_totals.columns]
+        return dataclasses.replace(self, tables=tables)
+
     def check_mineral(self, mineral: str, *, where: str = "--mineral") -> str:
         """Return ``mineral`` if known, else raise a :class:`CritminError`."""
         if mineral not in set(self.minerals["mineral"]):
@@ -180,25 +267,51 @@ def load_world(path: Path | str | None = None) -> World:
     ----------
     path
         Folder of a data package; None for the package shipped with critmin.
+        A folder that holds some tables but not every required one is an
+        overlay (:mod:`critmin.world.overlay`): its tables are merged into the
+        shipped package row by row, and ``World.overlay`` reports what changed.
 
     Raises
     ------
     DataPackageError
         If any check finds an error; ``problems`` lists every finding.
     """
-    folder = default_path() if path is None else Path(path)
     if path is None:
         return _load_default()
+    folder = Path(path)
+    if folder.is_dir() and overlay.is_overlay(folder):
+        return _load_overlay(folder)
     return _load(folder)
 
 
 @cache
+def _shipped_raw() -> dict[str, pd.DataFrame]:
+    raw, findings = checks.read_raw_tables(default_path())
+    bad = checks.errors(findings)
+    if bad:
+        raise DataPackageError(
+            "the shipped data package cannot be read",
+            where=str(default_path()),
+            problems=[str(f) for f in bad],
+        )
+    return raw
+
+
+@cache
 def _load_default() -> World:
-    return _load(default_path())
+    # the shipped package is checked by the build and by the test suite
+    # (tests/test_world_data.py); loading it converts without re-checking
+    tables = checks.typed_tables(_shipped_raw())
+    return _world(default_path(), tables, [])
 
 
-def _load(folder: Path) -> World:
-    tables, findings = checks.check_package(folder)
+def _world(folder: Path, tables: dict[str, pd.DataFrame], findings: list[checks.Finding]) -> World:
+    for frame in tables.values():
+        frame.reset_index(drop=True, inplace=True)
+    return World(folder, tables, tuple(findings))
+
+
+def _raise_on_errors(findings: list[checks.Finding], folder: Path) -> None:
     bad = checks.errors(findings)
     if bad:
         raise DataPackageError(
@@ -206,6 +319,19 @@ def _load(folder: Path) -> World:
             where=str(folder),
             problems=[str(f) for f in findings],
         )
-    for frame in tables.values():
-        frame.reset_index(drop=True, inplace=True)
-    return World(folder, tables, tuple(findings))
+
+
+def _load(folder: Path) -> World:
+    tables, findings = checks.check_package(folder)
+    _raise_on_errors(findings, folder)
+    return _world(folder, tables, findings)
+
+
+def _load_overlay(folder: Path) -> World:
+    raw, report, findings = overlay.merge(_shipped_raw(), folder)
+    _raise_on_errors(findings, folder)
+    typed, more = checks.check_tables(raw, cells=False)
+    findings += more
+    _raise_on_errors(findings, folder)
+    world = _world(folder, typed, findings)
+    return dataclasses.replace(world, overlay=report)

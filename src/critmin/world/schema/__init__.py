@@ -13,7 +13,8 @@ are 0-1 fractions (``_share``).
 Every name is importable from ``critmin.world.schema``; the submodules hold one
 idea each: ``fields`` (vocabularies, :class:`Field`, :class:`Table` and the
 shared column constructors), ``tables`` (the tables every package holds, and
-:data:`TABLES`), ``optional`` (the optional tables) and ``render`` (the
+:data:`TABLES`), ``optional`` (the optional tables), ``series`` (trade, the HS-code map and the
+per-source production series) and ``render`` (the
 ``datapackage.json`` descriptor and the docs reference).
 """
 
@@ -42,9 +43,17 @@ from critmin.world.schema.optional import (
     EU_CRM_PARAMETERS,
     OBSERVED_RESPONSES,
     PUBLISHED_SHARES,
-    TRADE,
 )
 from critmin.world.schema.render import datapackage, markdown_reference
+from critmin.world.schema.series import (
+    HS_CODES,
+    HS_PATTERN,
+    PRODUCTION_SERIES,
+    SOURCE_PRECEDENCE,
+    TRADE,
+    FactorMethod,
+    HsStatus,
+)
 from critmin.world.schema.tables import (
     CONSUMPTION,
     COUNTRIES,
@@ -73,6 +82,8 @@ __all__ = [
     "DEMAND_SHARES",
     "EU_CRM_PARAMETERS",
     "GOVERNANCE",
+    "HS_CODES",
+    "HS_PATTERN",
     "IMPORT_SOURCES",
     "MINERALS",
     "MINERAL_ID_PATTERN",
@@ -82,17 +93,21 @@ __all__ = [
     "POLICY_INSTRUMENTS",
     "PRICES",
     "PRODUCTION",
+    "PRODUCTION_SERIES",
     "PRODUCTION_TOTALS",
     "PROJECTS",
     "PUBLISHED_SHARES",
     "RESERVES",
     "SOURCES",
+    "SOURCE_PRECEDENCE",
     "TABLES",
     "TABLES_BY_NAME",
     "TRADE",
     "ConsumptionKind",
     "Coverage",
     "DType",
+    "FactorMethod",
+    "HsStatus",
     "Field",
     "InstrumentKind",
     "NirQualifier",

@@ -26,6 +26,8 @@ class Status(StrEnum):
 
     REPORTED = "reported"
     ESTIMATED = "estimated"
+    #: computed by critmin from other figures (named by the row's source ids)
+    DERIVED = "derived"
 
 
 class Coverage(StrEnum):
@@ -132,11 +134,19 @@ class Table:
     primary_key: tuple[str, ...]
     optional: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Shipped gzip-compressed (``name.csv.gz``); a plain ``name.csv`` is read too.
+    compressed: bool = False
 
     @property
     def path(self) -> str:
-        """File name inside a data package."""
-        return f"{self.name}.csv"
+        """File name inside a data package as critmin writes it."""
+        return f"{self.name}.csv.gz" if self.compressed else f"{self.name}.csv"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """File names critmin reads this table from, in order of preference."""
+        plain = f"{self.name}.csv"
+        return (self.path, plain) if self.compressed else (plain, f"{plain}.gz")
 
     def column(self, name: str) -> Field:
         """The field called ``name``."""

@@ -1,8 +1,9 @@
-"""Optional tables: a package may lack them (none of trade is shipped).
+"""Optional tables: a package may lack them.
 
-They hold bilateral trade, published shares kept for comparison, the EU
-assessment's parameters, published demand shares and observed responses to
-past export restrictions.
+They hold published shares kept for comparison, the EU assessment's
+parameters, published demand shares and observed responses to past export
+restrictions. Trade, the HS-code map and the per-source production series are
+in :mod:`critmin.world.schema.series`.
 """
 
 from __future__ import annotations
@@ -15,23 +16,6 @@ from critmin.world.schema.fields import (
     _source,
     _stage,
     _year,
-)
-
-TRADE = Table(
-    "trade",
-    "Bilateral trade flows (optional; none are shipped, users may supply their own).",
-    (
-        _mineral(),
-        _stage(),
-        Field("exporter", "string", "Exporting country.", country=True),
-        Field("importer", "string", "Importing country.", country=True),
-        _year(),
-        Field("value_t", "number", "Quantity traded.", unit="t", minimum=0.0),
-        _source(),
-        _note(),
-    ),
-    ("mineral", "stage", "exporter", "importer", "year"),
-    optional=True,
 )
 
 PUBLISHED_SHARES = Table(

@@ -30,18 +30,21 @@ def datapackage(
         ]
         if fks:
             schema["foreignKeys"] = fks
-        resources.append(
-            {
-                "name": table.name,
-                "path": table.path,
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "encoding": "utf-8",
-                "description": table.description,
-                "optional": table.optional,
-                "schema": schema,
-            }
-        )
+        resource: dict[str, Any] = {
+            "name": table.name,
+            "path": table.path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "encoding": "utf-8",
+        }
+        if table.compressed:
+            resource["compression"] = "gz"
+        resource |= {
+            "description": table.description,
+            "optional": table.optional,
+            "schema": schema,
+        }
+        resources.append(resource)
     return {
         "name": name,
         "title": title,

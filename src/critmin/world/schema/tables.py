@@ -30,6 +30,11 @@ from critmin.world.schema.optional import (
     EU_CRM_PARAMETERS,
     OBSERVED_RESPONSES,
     PUBLISHED_SHARES,
+)
+from critmin.world.schema.series import (
+    HS_CODES,
+    PRODUCTION_SERIES,
+    SOURCE_PRECEDENCE,
     TRADE,
 )
 
@@ -387,7 +392,10 @@ TABLES: tuple[Table, ...] = (
     GOVERNANCE,
     POLICY_INSTRUMENTS,
     PROJECTS,
+    HS_CODES,
     TRADE,
+    PRODUCTION_SERIES,
+    SOURCE_PRECEDENCE,
     PUBLISHED_SHARES,
     EU_CRM_PARAMETERS,
     DEMAND_SHARES,
