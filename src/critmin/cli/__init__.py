@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from critmin.cli import simulate as _simulate  # noqa: F401  (registers its commands)
+# importing the command modules registers their commands on the app
+from critmin.cli import data as _data  # noqa: F401
+from critmin.cli import dependence as _dependence  # noqa: F401
+from critmin.cli import simulate as _simulate  # noqa: F401
 from critmin.cli.app import app, main
 
 __all__ = ["app", "main"]

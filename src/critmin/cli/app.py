@@ -100,6 +100,15 @@ DataOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Take production from this series (wmd, usgs-mcs, iea-cmde) or source id "
+        "instead of each mineral's primary series ('critmin data sources MINERAL' lists them).",
+        metavar="SERIES",
+    ),
+]
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -125,7 +134,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _world(data: Path | None) -> World:
+def _world(data: Path | None, source: str | None = None) -> World:
+    """The dataset for ``--data`` (and ``--source``); an overlay's changes go to stderr."""
     if data is not None and not data.is_dir():
         raise CritminError(
             "data package folder not found",
@@ -133,7 +143,10 @@ def _world(data: Path | None) -> World:
             given=str(data),
             allowed="a folder holding a critmin data package (see 'critmin data validate')",
         )
-    return load_world(data)
+    world = load_world(data)
+    if world.overlay is not None:
+        err.print(world.overlay.summary(), highlight=False, markup=False)
+    return world.with_source(source) if source else world
 
 
 def _jsonable(value: Any) -> Any:
@@ -219,13 +232,14 @@ def risk_command(
     ] = countries.ALLIANCE,
     fmt: FormatOption = Format.TABLE,
     data: DataOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Vulnerability map: concentration of each mineral at each stage.
 
     World total, HHI, top producer, China's share, governance-weighted HHI and
     the share of supply outside the chosen group, per mineral, stage and year.
     """
-    world = _world(data)
+    world = _world(data, source)
     minerals = [world.check_mineral(m) for m in mineral] if mineral else None
     frame = risk.concentration(
         world,
@@ -285,9 +299,10 @@ def priority_command(
     ] = "USA",
     fmt: FormatOption = Format.TABLE,
     data: DataOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Ranked priority minerals, with the indicators and thresholds that put each there."""
-    world = _world(data)
+    world = _world(data, source)
     if not countries.is_country(consumer.upper()):
         raise CritminError(
             "unknown consumer", where="--consumer", given=consumer, allowed="ISO3 codes"
@@ -311,147 +326,6 @@ def _priority_columns(frame: pd.DataFrame) -> list[str]:
         "indicators_met",
     ]
     return [c for c in wanted if c in frame.columns]
-
-
-@app.command("exposure")
-@handle_errors
-def exposure_command(
-    consumer: Annotated[str, typer.Argument(help="Importing country (ISO3), e.g. USA.")],
-    mineral: Annotated[
-        str | None,
-        typer.Option("--mineral", "-m", help="Show exposure to each supplier for this mineral."),
-    ] = None,
-    stage: Annotated[
-        StageOption | None, typer.Option("--stage", help="Stage. Default: refining if it has data.")
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Year. Default: latest.")] = None,
-    fmt: FormatOption = Format.TABLE,
-    data: DataOption = None,
-) -> None:
-    """A consumer's net import reliance, or its exposure to each supplier of one mineral."""
-    world = _world(data)
-    if mineral is None:
-        frame = risk.import_reliance(world, consumer, year=year)
-        emit(frame, fmt, title=f"Net import reliance of {consumer.upper()}")
-        return
-    frame = risk.exposure(world, consumer, mineral, stage=stage.value if stage else None, year=year)
-    emit(
-        frame,
-        fmt,
-        title=(
-            f"Exposure of {consumer.upper()} to each supplier of {mineral} "
-            "(share of its consumption; see docs/methods.md for the method)"
-        ),
-    )
-
-
-@data_app.command("build")
-@handle_errors
-def data_build(
-    source: Annotated[
-        Path,
-        typer.Option(
-            "--from", help="Folder of raw public data (e.g. ../shared/data).", metavar="DIR"
-        ),
-    ],
-    out_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Where to write the package. Default: the shipped package folder.",
-            metavar="DIR",
-        ),
-    ] = None,
-    hs_map: Annotated[
-        Path | None,
-        typer.Option(
-            "--hs-map",
-            help="Your own HS-code map (columns of hs_codes.csv) to read trade with. "
-            "Default: the curated map shipped with critmin.",
-            metavar="CSV",
-        ),
-    ] = None,
-) -> None:
-    """Derive the curated data package from the raw public sources."""
-    from critmin.world.build import build_package
-    from critmin.world.ingest.common import Severity
-    from critmin.world.load import default_path
-
-    if not source.is_dir():
-        raise CritminError("raw data folder not found", where="--from", given=str(source))
-    target = out_dir or default_path()
-    with err.status("building data package ..."):
-        report = build_package(source, target, hs_map=hs_map)
-    table = Table(title=f"Data package written to {target}")
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, n in report.rows.items():
-        table.add_row(name, str(n))
-    out.print(table)
-    out.print(
-        f"build report: {target / 'build-report.csv'} "
-        f"({report.count(Severity.WARNING)} warnings, {report.count(Severity.INFO)} notes, "
-        f"{report.count(Severity.ERROR)} errors)"
-    )
-
-
-@data_app.command("validate")
-@handle_errors
-def data_validate(
-    directory: Annotated[Path, typer.Argument(help="Data package folder to check.", metavar="DIR")],
-    fmt: FormatOption = Format.TABLE,
-) -> None:
-    """Check a data package; list every problem with table, line, column and what is allowed."""
-    from critmin.world import checks
-
-    _, findings = checks.check_package(directory)
-    bad = checks.errors(findings)
-    if fmt == Format.JSON:
-        sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
-    else:
-        for finding in findings:
-            (err if finding.level == checks.Level.ERROR else out).print(
-                str(finding), highlight=False, markup=False
-            )
-        status = "INVALID" if bad else "valid"
-        out.print(
-            f"{directory}: {status} ({len(bad)} errors, {len(findings) - len(bad)} warnings)",
-            highlight=False,
-        )
-    if bad:
-        raise typer.Exit(2)
-
-
-@data_app.command("sources")
-@handle_errors
-def data_sources(
-    mineral: Annotated[
-        str | None, typer.Argument(help="Only sources used for this mineral.")
-    ] = None,
-    fmt: FormatOption = Format.TABLE,
-    data: DataOption = None,
-) -> None:
-    """List the sources behind the dataset (or behind one mineral's figures)."""
-    world = _world(data)
-    sources = world.sources
-    if mineral:
-        world.check_mineral(mineral, where="MINERAL")
-        used: set[str] = set()
-        for name, frame in world.tables.items():
-            if "mineral" in frame.columns and "source_id" in frame.columns:
-                used |= set(frame.loc[frame["mineral"] == mineral, "source_id"])
-            if name == "policy_instruments":
-                has = frame["minerals"].str.split(";").apply(lambda ms: mineral in ms)
-                used |= set(frame.loc[has, "source_id"])
-        minerals = world.minerals
-        used |= set(minerals.loc[minerals["mineral"] == mineral, "eol_rir_source_id"])
-        sources = sources[sources["source_id"].isin(used)]
-    emit(
-        sources,
-        fmt,
-        title="Sources" + (f" for {mineral}" if mineral else ""),
-        columns=["source_id", "title", "publisher", "year", "doi_or_url", "licence"],
-    )
 
 
 @app.command("report")

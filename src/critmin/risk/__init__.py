@@ -29,7 +29,7 @@ from critmin.risk.geopolrisk import (
 )
 from critmin.risk.priority import Thresholds, priorities
 from critmin.risk.published import EUSupplyRisk, eu_supply_risk, eu_supply_risk_from_world
-from critmin.risk.trade import (
+from critmin.world.trade import (
     HUBS,
     apparent_consumption,
     import_sources,

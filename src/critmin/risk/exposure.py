@@ -21,7 +21,9 @@ from critmin.risk._common import (
     _check_stage,
 )
 from critmin.risk.concentration import country_shares
-from critmin.risk.trade import (
+from critmin.world.load import World
+from critmin.world.schema import NirQualifier, Stage
+from critmin.world.trade import (
     apparent_consumption,
     default_trade_stage,
     import_sources,
@@ -29,8 +31,6 @@ from critmin.risk.trade import (
     trade_rows,
     trade_years,
 )
-from critmin.world.load import World
-from critmin.world.schema import NirQualifier, Stage
 
 
 def _nir_rows(world: World, consumer: str) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def exposure(
         production data).
     hubs
         Re-export hubs whose shipments are traced back to their own suppliers
-        (trade method; see :func:`critmin.risk.trade.reattribute_hubs`).
+        (trade method; see :func:`critmin.world.trade.reattribute_hubs`).
 
     Returns
     -------
@@ -160,7 +160,7 @@ def exposure(
     -----
     Trade method: :math:`e_c = NIR \\cdot m_c / \\sum_k m_k` with :math:`m_c` the
     consumer's imports from :math:`c`. The NIR is derived from trade and
-    production (:func:`critmin.risk.trade.apparent_consumption`) where that is
+    production (:func:`critmin.world.trade.apparent_consumption`) where that is
     exact, else the published figure, else the derived lower bound. World
     pool: :math:`e_s = NIR \\cdot q_s / (Q - q_{consumer})` for every other
     producer :math:`s` (ROW and the unattributed remainder included), which

@@ -21,9 +21,9 @@ from critmin import countries
 from critmin.errors import CritminError, check_choice
 from critmin.risk._common import DEFAULT_STABILITY, _check_country, _stability
 from critmin.risk.published import _values
-from critmin.risk.trade import consumer_production
 from critmin.world.load import World
 from critmin.world.schema import Stage
+from critmin.world.trade import consumer_production
 
 
 @dataclass(frozen=True)

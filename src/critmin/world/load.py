@@ -327,11 +327,24 @@ def _load(folder: Path) -> World:
     return _world(folder, tables, findings)
 
 
-def _load_overlay(folder: Path) -> World:
+def _overlay(
+    folder: Path,
+) -> tuple[dict[str, pd.DataFrame], overlay.OverlayReport, list[checks.Finding]]:
     raw, report, findings = overlay.merge(_shipped_raw(), folder)
-    _raise_on_errors(findings, folder)
+    if checks.errors(findings):
+        return {}, report, findings
     typed, more = checks.check_tables(raw, cells=False)
-    findings += more
+    return typed, report, findings + more
+
+
+def check_overlay(folder: Path) -> tuple[overlay.OverlayReport, list[checks.Finding]]:
+    """Check an overlay folder against the shipped package: what it changes, what is wrong."""
+    _, report, findings = _overlay(Path(folder))
+    return report, findings
+
+
+def _load_overlay(folder: Path) -> World:
+    typed, report, findings = _overlay(folder)
     _raise_on_errors(findings, folder)
     world = _world(folder, typed, findings)
     return dataclasses.replace(world, overlay=report)

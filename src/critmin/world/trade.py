@@ -1,4 +1,4 @@
-"""Trade-based dependence: apparent consumption, net import reliance and import sources.
+"""Views of the dataset's trade: apparent consumption, net import reliance, import sources.
 
 Any country, or a group such as the EU27 taken as one economy (trade between
 its members netted out), for any mineral and stage with trade in the dataset.
@@ -12,8 +12,9 @@ its members netted out), for any mineral and stage with trade in the dataset.
   product), with re-exports through hubs optionally reattributed to the hubs'
   own suppliers (:func:`reattribute_hubs`).
 
-Equations and assumptions are in docs/methods.md, section "Trade-based
-dependence".
+These are views of the dataset, used by the risk analyses and by the
+simulator's baseline (consumers' demand, flows). Equations and assumptions are
+in docs/methods.md, section "Trade-based dependence".
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ import numpy as np
 import pandas as pd
 
 from critmin import countries
-from critmin.errors import CritminError
-from critmin.risk._common import _check_stage
+from critmin.errors import CritminError, check_choice
 from critmin.world.load import World
 from critmin.world.schema import HsStatus, NirQualifier, Stage, Status
 
@@ -357,7 +357,7 @@ def _as_list_int(value: int | Iterable[int]) -> list[int]:
 
 def _stage_or_default(world: World, mineral: str, stage: str | None) -> str:
     if stage is not None:
-        return _check_stage(stage, where="stage")
+        return check_choice(stage, [s.value for s in Stage], what="unknown stage", where="stage")
     default = default_trade_stage(world, mineral)
     if default is None:
         raise CritminError(
