@@ -21,6 +21,7 @@ from critmin.errors import CritminError
 from critmin.scenario import Scenario
 from critmin.world.load import World
 from critmin.world.schema import Stage
+from critmin.world.trade import apparent_consumption, trade_rows, trade_years
 
 #: Price series used as each mineral's baseline price (the final stage's product).
 REFERENCE_PRICE_SERIES: dict[str, str] = {
@@ -218,41 +219,112 @@ def ras(
     return out
 
 
-def _trade_flows(
+#: Weight of the pool prior in a trade-based flow matrix: keeps the RAS feasible
+#: where a producer's recorded exports fall short of its exportable surplus.
+TRADE_PRIOR_WEIGHT = 1e-6
+
+
+def trade_matrix(
     world: World,
     mineral: str,
     stage: str,
     year: int,
-    supply: Stage2,
-    demand: np.ndarray,
-    consumers: list[str],
+    suppliers: list[str],
+    buyers: list[str],
+) -> tuple[np.ndarray, int | None, float]:
+    """Recorded trade from suppliers to buyers of one stage, aggregated to their codes.
+
+    Exporters that are producers of the stage map to their code, or to ``ROW``
+    when merged into it; exporters that produce nothing at the stage
+    (re-exporters, hubs) are left out, and their share of the trade is
+    returned. Importers not among ``buyers`` map to ``ROW`` if it is a buyer.
+
+    Returns
+    -------
+    matrix, year, left_out_share
+        Trade [t of the measure of :func:`critmin.world.trade.trade_rows`] of
+        shape (suppliers, buyers); the trade year used (the base year if the
+        trade has it, else the latest earlier year, else the latest year; None
+        when there is no trade); the share of the trade left out.
+    """
+    years = trade_years(world, mineral, stage)
+    if not years:
+        return np.zeros((len(suppliers), len(buyers))), None, 0.0
+    earlier = [y for y in years if y <= year]
+    use = year if year in years else (earlier[-1] if earlier else years[-1])
+    rows = trade_rows(world, mineral, stage, use).rows
+    rows = rows[rows["has_quantity"] & (rows["quantity_t"] > 0)]
+    prod = world.production
+    producers = set(
+        prod.loc[
+            (prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["value_t"] > 0),
+            "country",
+        ]
+    )
+    s_index = {c: i for i, c in enumerate(suppliers)}
+    b_index = {c: j for j, c in enumerate(buyers)}
+    row_s = s_index.get(ROW)
+    row_b = b_index.get(ROW)
+    exporter = rows["exporter"].map(lambda c: s_index.get(c, row_s if c in producers else None))
+    importer = rows["importer"].map(lambda c: b_index.get(c, row_b))
+    keep = exporter.notna() & importer.notna()
+    total = float(rows["quantity_t"].sum())
+    matrix = np.zeros((len(suppliers), len(buyers)))
+    np.add.at(
+        matrix,
+        (exporter[keep].astype(int).to_numpy(), importer[keep].astype(int).to_numpy()),
+        rows.loc[keep, "quantity_t"].to_numpy(dtype=float),
+    )
+    left_out = 1.0 - float(rows.loc[keep, "quantity_t"].sum()) / total if total > 0 else 0.0
+    return matrix, int(use), left_out
+
+
+def follow_trade(
     base: np.ndarray,
+    seed: np.ndarray,
+    supply: np.ndarray,
+    supply_codes: list[str],
+    demand: np.ndarray,
+    demand_codes: list[str],
 ) -> tuple[np.ndarray, list[str]]:
-    """Replace the pool's import mix with a user's bilateral trade table where given."""
-    trade = world.trade
-    rows = trade[(trade["mineral"] == mineral) & (trade["stage"] == stage)]
-    if rows.empty:
-        return base, []
-    rows = rows[rows["year"] == rows["year"].max()]
+    """Baseline flows whose import mix follows recorded trade, scaled to the margins.
+
+    Each buyer with recorded imports keeps its own country's supply from
+    ``base`` (the pool flows: domestic supply first) and spreads the rest of
+    its demand over suppliers in proportion to its recorded imports, blended
+    with the pool's mix at weight :data:`TRADE_PRIOR_WEIGHT`. The matrix is
+    then scaled by RAS so rows sum to ``supply`` and columns to ``demand``.
+
+    >>> base = np.array([[5.0, 3.0], [0.0, 2.0]])
+    >>> seed = np.array([[0.0, 0.0], [0.0, 4.0]])
+    >>> flows, used = follow_trade(base, seed, np.array([8.0, 2.0]), ["CHN", "AUS"],
+    ...                            np.array([5.0, 5.0]), ["CHN", "USA"])
+    >>> used, flows.round(3).tolist()
+    (['USA'], [[5.0, 3.0], [0.0, 2.0]])
+    """
     flows = base.copy()
     used = []
-    for j, code in enumerate(consumers):
-        mine = rows[rows["importer"] == code]
-        if mine.empty:
-            continue
-        imports = mine.groupby("exporter")["value_t"].sum()
-        mix = np.array([float(imports.get(c, 0.0)) for c in supply.codes])
+    for j, code in enumerate(demand_codes):
+        mix = seed[:, j].astype(float).copy()
+        own = supply_codes.index(code) if code in supply_codes else None
+        if own is not None:
+            mix[own] = 0.0
         if mix.sum() <= 0:
             continue
-        domestic = flows[supply.codes.index(code), j] if code in supply.codes else 0.0
+        domestic = flows[own, j] if own is not None else 0.0
         need = flows[:, j].sum() - domestic
-        new = need * mix / mix.sum()
-        if code in supply.codes:
-            new[supply.codes.index(code)] += domestic
-        flows[:, j] = new
+        prior = flows[:, j].copy()
+        if own is not None:
+            prior[own] = 0.0
+        prior = prior / prior.sum() if prior.sum() > 0 else np.zeros_like(prior)
+        weights = (1 - TRADE_PRIOR_WEIGHT) * mix / mix.sum() + TRADE_PRIOR_WEIGHT * prior
+        column = need * weights / weights.sum()
+        if own is not None:
+            column[own] += domestic
+        flows[:, j] = column
         used.append(code)
     if used:
-        flows = ras(flows, supply.output, demand)
+        flows = ras(flows, supply, demand)
     return flows, used
 
 
@@ -270,8 +342,71 @@ def _world_total(world: World, mineral: str, stage: str, year: int) -> float | N
     return float(use["world_total_t"].iloc[0])
 
 
+def named_consumers(scenario: Scenario, mineral: str) -> list[str]:
+    """Countries the scenario names as buyers of ``mineral``, sorted.
+
+    Targets of export restrictions, consumers of demand surges, members of
+    reserves and buyers' clubs, and ``market.consumers`` entries, for events
+    and policies that cover the mineral; groups are expanded, ``all`` and
+    ``ROW`` are not countries.
+    """
+    named: set[str] = set()
+
+    def covers(minerals: list[str]) -> bool:
+        return minerals == ["all"] or mineral in minerals
+
+    for event in scenario.events:
+        if not covers(list(event.minerals)):
+            continue
+        for attr in ("targets", "consumers"):
+            given = [c for c in getattr(event, attr, []) if c not in ("all", ROW)]
+            named |= set(countries.expand(given))
+    for reserve in scenario.policies.reserves:
+        if covers(reserve.minerals):
+            named |= set(countries.expand(list(reserve.members)))
+    for club in scenario.policies.buyers_clubs:
+        if covers(club.minerals):
+            named |= set(countries.expand(club.members))
+    for code, spec in scenario.market.consumers.items():
+        if mineral in spec:
+            named.add(code)
+    return sorted(c for c in named if countries.is_country(c))
+
+
+def _apparent_share(
+    world: World, consumer: str, mineral: str, stages: list[str]
+) -> tuple[float, str] | None:
+    """A consumer's share of world output from its apparent consumption, if known.
+
+    The final stage is tried first, then the mining stage: the latest trade
+    year with an exact apparent consumption, over that stage's world total.
+    """
+    for stage in reversed(stages):
+        if not trade_years(world, mineral, stage):
+            continue
+        rows = apparent_consumption(world, consumer, mineral, stage=stage)
+        rows = rows[rows["apparent_consumption_t"].notna() & (rows["apparent_consumption_t"] > 0)]
+        tot = world.production_totals
+        tot = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
+        totals = dict(zip(tot["year"].astype(int), tot["world_total_t"].astype(float), strict=True))
+        for row in rows.sort_values("year", ascending=False).to_dict("records"):
+            year = int(row["year"])
+            if totals.get(year, 0.0) > 0:
+                share = min(float(row["apparent_consumption_t"]) / totals[year], 1.0)
+                return share, (
+                    f"apparent consumption {year} from {row['source_id']} "
+                    f"(production + imports - exports, {stage} basis) over world {stage} output"
+                )
+    return None
+
+
 def _consumer_demand(
-    world: World, scenario: Scenario, mineral: str, world_demand: float, reference_stage: str
+    world: World,
+    scenario: Scenario,
+    mineral: str,
+    world_demand: float,
+    reference_stage: str,
+    stages: list[str],
 ) -> tuple[list[str], np.ndarray, list[str]]:
     """Explicit consumers' baseline demand [t/month], then ROW as the remainder.
 
@@ -279,7 +414,11 @@ def _consumer_demand(
     scenario's ``market.consumers``; from the ``consumption`` table (its latest
     figure over the world total of the reference stage in the same year:
     apparent, else reported, else demand); or from the ``demand_shares``
-    table (latest year). The share is applied to the base year's world demand.
+    table (latest year). A country the scenario names (:func:`named_consumers`)
+    with none of these takes its apparent consumption from production and
+    trade (:func:`critmin.world.trade.apparent_consumption`) over the world
+    output of the same stage. The share is applied to the base year's world
+    demand.
     """
     shares: dict[str, tuple[float, str]] = {}
     ds = world.demand_shares
@@ -310,13 +449,18 @@ def _consumer_demand(
         )
     for code, spec in scenario.market.consumers.items():
         demand = spec.get(mineral)
-        if demand is None:
+        if demand is None or demand.from_dataset:
             continue
         if demand.share_of_world_demand is not None:
             share = demand.share_of_world_demand
         else:
             share = float(demand.tonnes_per_year or 0.0) / 12.0 / world_demand
         shares[code] = (share, f"scenario: {demand.source}")
+    for code in named_consumers(scenario, mineral):
+        if code not in shares:
+            derived = _apparent_share(world, code, mineral, stages)
+            if derived is not None:
+                shares[code] = derived
     codes = sorted(shares)
     values = [shares[c][0] * world_demand for c in codes]
     sources = [shares[c][1] for c in codes]
@@ -399,17 +543,37 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
         if mineral in CONSUMPTION_ON_MINING_BASIS and mining is not None
         else final.stage
     )
-    consumers, demand, sources = _consumer_demand(world, scenario, mineral, world_demand, reference)
-    flows = pool_flows(final.output, final.codes, demand, consumers)
-    flows, traded = _trade_flows(
-        world, mineral, final.stage, final.year, final, demand, consumers, flows
+    consumers, demand, sources = _consumer_demand(
+        world, scenario, mineral, world_demand, reference, stages
     )
+    flows = pool_flows(final.output, final.codes, demand, consumers)
+    seed, trade_year, left_out = trade_matrix(
+        world, mineral, final.stage, final.year, final.codes, consumers
+    )
+    flows, traded = follow_trade(flows, seed, final.output, final.codes, demand, consumers)
     notes = []
     if traded:
-        notes.append(f"bilateral trade table used for {', '.join(traded)}")
+        notes.append(
+            f"{final.stage} flows to {', '.join(traded)} follow {trade_year} bilateral trade "
+            f"({left_out:.0%} of it, from countries that produce nothing at this stage, "
+            "left out)"
+        )
+    else:
+        notes.append(f"{final.stage} flows: world-pool assumption (no bilateral trade)")
     feed = None
     if mining is not None:
         feed = pool_flows(mining.output, mining.codes, final.output, final.codes)
+        seed, trade_year, left_out = trade_matrix(
+            world, mineral, mining.stage, mining.year, mining.codes, final.codes
+        )
+        feed, fed = follow_trade(feed, seed, mining.output, mining.codes, final.output, final.codes)
+        if fed:
+            notes.append(
+                f"ore flows to refiners {', '.join(fed)} follow {trade_year} bilateral trade "
+                f"({left_out:.0%} of it left out)"
+            )
+        else:
+            notes.append("ore flows to refiners: world-pool assumption (no mining-stage trade)")
     alliance_members = set(countries.expand(market.alliance))
     alliance = np.array([c in alliance_members for c in consumers])
     price, price_source = _base_price(world, scenario, mineral)

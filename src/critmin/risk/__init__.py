@@ -28,7 +28,15 @@ from critmin.risk.geopolrisk import (
     geopolrisk_table,
 )
 from critmin.risk.priority import Thresholds, priorities
-from critmin.risk.published import EUSupplyRisk, eu_supply_risk, eu_supply_risk_from_world
+from critmin.risk.published import (
+    EU_2023_YEARS,
+    EUSupplyRisk,
+    eu_sourcing_from_world,
+    eu_sr_comparison,
+    eu_supply_risk,
+    eu_supply_risk_assessed,
+    eu_supply_risk_from_world,
+)
 from critmin.world.trade import (
     HUBS,
     apparent_consumption,
@@ -52,6 +60,10 @@ __all__ = [
     "country_shares",
     "eu_supply_risk",
     "eu_supply_risk_from_world",
+    "eu_supply_risk_assessed",
+    "eu_sourcing_from_world",
+    "eu_sr_comparison",
+    "EU_2023_YEARS",
     "exposure",
     "geopolrisk",
     "geopolrisk_codes",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,8 @@ from critmin.risk._common import (
 from critmin.risk.concentration import country_shares
 from critmin.risk.exposure import _default_stage
 from critmin.world.load import World
+from critmin.world.schema import Stage
+from critmin.world.trade import trade_rows, trade_years
 
 # ---------------------------------------------------------------------------
 # EU supply risk
@@ -330,3 +333,190 @@ def eu_supply_risk_from_world(
     gs = _hhi_wgi_t(gs_codes, gs_shares, wgi, trade, where="governance")
     eu = _hhi_wgi_t(eu_codes, eu_shares, wgi, trade, where="governance")
     return EUSupplyRisk(gs, eu, _sr(gs, eu, ir, eol, si), ir, eol, si, tuple(notes))
+
+
+#: Years of data the EU's 2023 criticality assessment averaged (European Commission 2023).
+EU_2023_YEARS: tuple[int, ...] = (2016, 2017, 2018, 2019, 2020)
+
+#: Stage words of the EU assessment (eu_crm_parameters notes) -> critmin stages.
+_EU_STAGE = {"extraction": Stage.MINING.value, "processing": Stage.REFINING.value}
+
+
+def eu_assessed_stage(world: World, mineral: str) -> str | None:
+    """The stage the EU assessment evaluated (``stage=extraction`` in the note), if stated."""
+    table = world.eu_crm_parameters
+    notes = table.loc[table["mineral"] == mineral, "note"].astype(str)
+    for note in notes:
+        match = re.search(r"stage\s*=\s*(extraction|processing)", note)
+        if match:
+            return _EU_STAGE[match.group(1)]
+    return None
+
+
+def eu_sourcing_from_world(
+    world: World, mineral: str, stage: str, years: Iterable[int]
+) -> tuple[dict[str, float], dict[str, float], list[int], list[str]]:
+    """EU sourcing and global supply of a mineral, averaged over the years that have both.
+
+    EU sourcing is the production of each EU27 member plus the imports from
+    each country outside the EU27 (trade between members netted out), on the
+    stage's trade measure; global supply is each country's production.
+
+    Returns
+    -------
+    eu_sourcing, global_supply, years_used, notes
+        Mean annual tonnes by country [t], the years averaged, and caveats.
+    """
+    eu = countries.group_members("EU27")
+    wanted = sorted({int(y) for y in years})
+    prod_years = set(world.years(mineral, stage))
+    trade_ok = set(trade_years(world, mineral, stage))
+    used = [y for y in wanted if y in prod_years and y in trade_ok]
+    notes: list[str] = []
+    if not used:
+        raise CritminError(
+            f"no year with both {stage} production and trade for {mineral}",
+            where="years",
+            given=", ".join(str(y) for y in wanted),
+            allowed=", ".join(str(y) for y in sorted(prod_years & trade_ok)) or "none",
+        )
+    if used != wanted:
+        notes.append(
+            f"years {', '.join(str(y) for y in wanted if y not in used)} lack production or "
+            f"trade: averaged over {', '.join(str(y) for y in used)}"
+        )
+    prod = world.production
+    prod = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & prod["year"].isin(used)]
+    global_supply = (prod.groupby("country")["value_t"].sum() / len(used)).to_dict()
+    members = prod[prod["country"].isin(eu)].groupby("country")["value_t"].sum() / len(used)
+    imports: dict[str, float] = {}
+    measure = ""
+    for year in used:
+        sel = trade_rows(world, mineral, stage, year)
+        measure = sel.measure
+        rows = sel.rows[sel.rows["has_quantity"]]
+        into = rows[rows["importer"].isin(eu) & ~rows["exporter"].isin(eu)]
+        for exporter, q in into.groupby("exporter")["quantity_t"].sum().items():
+            imports[str(exporter)] = imports.get(str(exporter), 0.0) + float(q) / len(used)
+    if measure == "gross_t":
+        notes.append("imports in gross product tonnes (no content factor for these products)")
+    sourcing = {str(k): float(v) for k, v in members.items()}
+    for exporter, q in imports.items():
+        sourcing[exporter] = sourcing.get(exporter, 0.0) + q
+    return (
+        sourcing,
+        {str(k): float(v) for k, v in global_supply.items()},
+        used,
+        notes,
+    )
+
+
+def eu_supply_risk_assessed(
+    world: World,
+    mineral: str,
+    *,
+    stage: str | None = None,
+    years: Iterable[int] = EU_2023_YEARS,
+) -> EUSupplyRisk:
+    """EU supply risk with EU sourcing from the dataset, as the EU assessment builds it.
+
+    Global supply and EU sourcing (:func:`eu_sourcing_from_world`) are
+    averaged over ``years`` (default: the 2023 assessment's 2016-2020, as far
+    as the data reach), at the stage the assessment evaluated (its note in
+    ``eu_crm_parameters``, else refining if it has data, else mining). IR,
+    SI_SR and the trade factors as in :func:`eu_supply_risk_from_world`; the
+    WGI of each country is its pv_risk_share in the last year used.
+    """
+    world.check_mineral(mineral, where="mineral")
+    if stage is None:
+        stage = eu_assessed_stage(world, mineral)
+        if stage is None or not world.years(mineral, stage):
+            stage = _default_stage(world, mineral)
+    stage = _check_stage(stage, where="stage")
+    sourcing, supply, used, notes = eu_sourcing_from_world(world, mineral, stage, years)
+    base = eu_supply_risk_from_world(
+        world, mineral, stage=stage, year=used[-1], eu_sourcing=sourcing or {"ROW": 1.0}
+    )
+    codes = sorted(set(supply) | set(sourcing))
+    g = _stability(world, pd.Series(codes), pd.Series([used[-1]] * len(codes)))
+    wgi = {c: 10.0 * float(v) for c, v in zip(codes, g, strict=True)}
+    gs_codes, gs_shares = _supply_shares(supply, where="global_supply")
+    eu_codes, eu_shares = _supply_shares(sourcing or {"ROW": 1.0}, where="eu_sourcing")
+    gs = _hhi_wgi_t(gs_codes, gs_shares, wgi, {}, where="governance")
+    eu_hhi = _hhi_wgi_t(eu_codes, eu_shares, wgi, {}, where="governance")
+    sr = _sr(gs, eu_hhi, base.import_reliance, base.eol_rir, base.si_sr)
+    kept = [n for n in base.notes if "global supply" not in n and "proxy" not in n]
+    notes = [
+        f"global supply and EU sourcing = mean {stage} production and extra-EU imports "
+        f"over {used[0]}-{used[-1]}",
+        *notes,
+        *kept,
+    ]
+    return EUSupplyRisk(
+        gs, eu_hhi, sr, base.import_reliance, base.eol_rir, base.si_sr, tuple(notes)
+    )
+
+
+def published_sr(world: World, mineral: str) -> float | None:
+    """The SR the EU assessment published (``SR=`` in the eu_crm_parameters note), if any."""
+    table = world.eu_crm_parameters
+    for note in table.loc[table["mineral"] == mineral, "note"].astype(str):
+        match = re.search(r"\bSR\s*=\s*([0-9.]+)", note)
+        if match:
+            return float(match.group(1).rstrip("."))
+    return None
+
+
+def eu_sr_comparison(world: World, *, years: Iterable[int] = EU_2023_YEARS) -> pd.DataFrame:
+    """critmin's EU supply risk beside the EU 2023 published values, material by material.
+
+    Columns: mineral, stage, published_sr, sr_proxy (global supply as the EU
+    sourcing proxy, latest year), sr_eu_sourcing (:func:`eu_supply_risk_assessed`),
+    difference (sr_eu_sourcing - published_sr), verdicts (critical at SR >= 1)
+    and note (why it could not be computed, or the years used).
+    """
+    rows = []
+    wanted = list(years)
+    for mineral in sorted(set(world.eu_crm_parameters["mineral"])):
+        published = published_sr(world, mineral)
+        if published is None or mineral not in set(world.mineral_ids):
+            continue
+        row: dict[str, object] = {"mineral": mineral, "published_sr": published}
+        stage = eu_assessed_stage(world, mineral)
+        if stage is None or not world.years(mineral, stage):
+            stage = _default_stage(world, mineral) if world.stages(mineral) else ""
+        row["stage"] = stage
+        try:
+            proxy = eu_supply_risk_from_world(world, mineral, stage=stage or None)
+            row["sr_proxy"] = proxy.sr
+        except CritminError as exc:
+            row["sr_proxy"] = np.nan
+            row["note"] = str(exc)
+        try:
+            own = eu_supply_risk_assessed(world, mineral, stage=stage or None, years=wanted)
+            row["sr_eu_sourcing"] = own.sr
+            row["note"] = own.notes[0] + ("; " + own.notes[1] if len(own.notes) > 1 else "")
+        except CritminError as exc:
+            row["sr_eu_sourcing"] = np.nan
+            row["note"] = str(exc)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["difference"] = out["sr_eu_sourcing"] - out["published_sr"]
+    out["published_critical"] = out["published_sr"] >= 1.0
+    out["critical"] = out["sr_eu_sourcing"] >= 1.0
+    out.loc[out["sr_eu_sourcing"].isna(), "critical"] = pd.NA
+    return out[
+        [
+            "mineral",
+            "stage",
+            "published_sr",
+            "sr_proxy",
+            "sr_eu_sourcing",
+            "difference",
+            "published_critical",
+            "critical",
+            "note",
+        ]
+    ]

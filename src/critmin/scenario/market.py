@@ -9,17 +9,30 @@ from critmin.scenario.base import _as_list, _codes, _Model
 
 
 class ConsumerDemand(_Model):
-    """A consumer's baseline demand for one mineral, where the dataset has none."""
+    """A consumer's baseline demand for one mineral.
+
+    Give a share of world demand or tonnes per year with their source; give
+    neither to take the consumer's apparent consumption from the dataset's
+    production and trade.
+    """
 
     share_of_world_demand: float | None = Field(None, ge=0, le=1, description="[share]")
     tonnes_per_year: float | None = Field(None, ge=0, description="[t/yr]")
-    source: str = Field(description="Where the figure comes from (or 'assumption: ...').")
+    source: str = Field(
+        "apparent consumption (dataset)",
+        description="Where the figure comes from (or 'assumption: ...').",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> ConsumerDemand:
-        if (self.share_of_world_demand is None) == (self.tonnes_per_year is None):
-            raise ValueError("give exactly one of share_of_world_demand, tonnes_per_year")
+        if self.share_of_world_demand is not None and self.tonnes_per_year is not None:
+            raise ValueError("give at most one of share_of_world_demand, tonnes_per_year")
         return self
+
+    @property
+    def from_dataset(self) -> bool:
+        """True when neither a share nor tonnes are given."""
+        return self.share_of_world_demand is None and self.tonnes_per_year is None
 
 
 class Market(_Model):
