@@ -160,19 +160,6 @@ def _by_product(
     emit(frame, fmt, title=title, columns=columns)
 
 
-def _latest_common_year(world: World, mineral: str) -> int | None:
-    """Latest year with both production and GeoPolRisk trade for a mineral."""
-    codes = risk.geopolrisk_codes(world, mineral)
-    stages = world.stages(mineral)
-    if not codes or not stages:
-        return None
-    stage = "mining" if "mining" in stages else stages[0]
-    trade = world.trade
-    traded = set(trade.loc[(trade["mineral"] == mineral) & trade["hs_code"].isin(codes), "year"])
-    both = sorted({int(y) for y in traded} & set(world.years(mineral, stage)))
-    return both[-1] if both else None
-
-
 @app.command("geopolrisk")
 @handle_errors
 def geopolrisk_command(
@@ -215,7 +202,7 @@ def geopolrisk_command(
     world = _world(data, source)
     if country and mineral:
         world.check_mineral(mineral)
-        chosen = year if year is not None else _latest_common_year(world, mineral)
+        chosen = year if year is not None else risk.geopolrisk_year(world, mineral)
         if chosen is None:
             raise CritminError(
                 f"no year with both production and trade for {mineral}",
@@ -254,7 +241,7 @@ def geopolrisk_command(
         )
     parts = []
     for m in minerals:
-        chosen = year if year is not None else _latest_common_year(world, m)
+        chosen = year if year is not None else risk.geopolrisk_year(world, m)
         if chosen is None:
             continue
         parts.append(risk.geopolrisk_table(world, members, [m], chosen, basis=basis.value))

@@ -16,6 +16,11 @@ as supply from outside any country group.
 """
 
 from critmin.risk._common import DEFAULT_STABILITY, UNATTRIBUTED, ExposureMethod, Indicator
+from critmin.risk.allied import (
+    ALLIED_CONSUMERS,
+    WATCHED_MINERALS,
+    allied_dependence,
+)
 from critmin.risk.concentration import concentration, country_shares
 from critmin.risk.exposure import exposure, import_reliance
 from critmin.risk.geopolrisk import (
@@ -26,6 +31,7 @@ from critmin.risk.geopolrisk import (
     geopolrisk_codes,
     geopolrisk_from_world,
     geopolrisk_table,
+    geopolrisk_year,
 )
 from critmin.risk.priority import Thresholds, priorities
 from critmin.risk.published import (
@@ -45,6 +51,10 @@ from critmin.world.trade import (
 )
 
 __all__ = [
+    "ALLIED_CONSUMERS",
+    "WATCHED_MINERALS",
+    "allied_dependence",
+    "geopolrisk_year",
     "DEFAULT_STABILITY",
     "HUBS",
     "UNATTRIBUTED",

