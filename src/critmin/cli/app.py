@@ -230,6 +230,15 @@ def risk_command(
             help="Countries whose supply counts as inside: a group or ISO3 codes, comma-separated.",
         ),
     ] = countries.ALLIANCE,
+    allies: Annotated[
+        bool,
+        typer.Option(
+            "--allies",
+            help="The allied-consumer view instead: for USA, JPN, KOR, DEU, EU27, CAN, AUS "
+            "and GBR, net import reliance, top supplier, its share and GeoPolRisk for each "
+            "mineral China has restricted plus cobalt, lithium and nickel (or --mineral).",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TABLE,
     data: DataOption = None,
     source: SourceOption = None,
@@ -238,9 +247,31 @@ def risk_command(
 
     World total, HHI, top producer, China's share, governance-weighted HHI and
     the share of supply outside the chosen group, per mineral, stage and year.
+    With --allies: each allied consumer's dependence on its suppliers.
     """
     world = _world(data, source)
     minerals = [world.check_mineral(m) for m in mineral] if mineral else None
+    if allies:
+        view = risk.allied_dependence(world, minerals=minerals or risk.WATCHED_MINERALS, year=year)
+        emit(
+            view,
+            fmt,
+            title="Allied consumers' dependence (NIR: share of apparent consumption imported; "
+            "top supplier's share of imports; n/a = unknown, never 0)",
+            columns=[
+                "consumer",
+                "mineral",
+                "stage",
+                "year",
+                "nir_share",
+                "nir_qualifier",
+                "top_supplier",
+                "top_supplier_share",
+                "geopolrisk",
+                "note",
+            ],
+        )
+        return
     frame = risk.concentration(
         world,
         minerals=minerals,
