@@ -35,21 +35,49 @@ def test_risk_json_2023_has_the_contract_fields() -> None:
     keys = {"mineral", "stage", "year", "world_total_t", "hhi", "top_country", "top_share"}
     assert all(keys | {"china_share"} <= set(r) for r in rows)
     by_key = {(r["mineral"], r["stage"]): r for r in rows}
-    # USGS MCS 2024: gallium primary production 2023, China 600,000 of 610,000 kg
+    # World Mining Data (the primary series), table Gallium: 2023 China 701 of 713 t
     ga = by_key[("gallium", "refining")]
     assert ga["top_country"] == "CHN"
-    assert ga["top_share"] == pytest.approx(600 / 610)
+    assert ga["top_share"] == pytest.approx(701 / 713)
     assert ga["year"] == 2023
     # IEA 2024 edition: graphite (battery grade) refining 2023, China 1851.9 of 2037.2 kt
     assert by_key[("graphite", "refining")]["china_share"] == pytest.approx(1851.9 / 2037.2)
     assert all(0 <= r["top_share"] <= 1 for r in rows)
 
 
+def test_risk_with_source_usgs() -> None:
+    # USGS MCS 2024: gallium primary production 2023, China 600,000 of 610,000 kg
+    code, out = run(
+        "risk", "--year", "2023", "--mineral", "gallium", "--source", "usgs-mcs", "-f", "json"
+    )
+    assert code == 0
+    ga = json.loads(out)[0]
+    assert ga["top_share"] == pytest.approx(600 / 610)
+    code, out = run("risk", "--source", "no-such-series")
+    assert code == 2
+    assert "unknown source series" in out
+    assert "usgs-mcs" in out
+
+
+def test_risk_2024_covers_every_wmd_mineral_at_the_mining_stage() -> None:
+    code, out = run("risk", "--year", "2024", "--stage", "mining", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    minerals = {r["mineral"] for r in rows}
+    wmd = {"antimony", "cobalt", "copper", "fluorspar", "graphite", "lithium", "manganese"}
+    wmd |= {"nickel", "niobium", "palladium", "platinum", "platinum-group-metals"}
+    wmd |= {"rare-earths", "tantalum", "tin", "titanium", "tungsten", "vanadium"}
+    assert wmd <= minerals
+    # WMD table Cobalt 2024: DR Congo 200,253 of 268,755 t
+    cobalt = next(r for r in rows if r["mineral"] == "cobalt")
+    assert cobalt["top_share"] == pytest.approx(200_253 / 268_755)
+
+
 def test_risk_defaults_to_latest_year_per_mineral() -> None:
     code, out = run("risk", "--mineral", "gallium", "--mineral", "nickel", "--format", "json")
     assert code == 0
     years = {(r["mineral"], r["stage"]): r["year"] for r in json.loads(out)}
-    assert years[("gallium", "refining")] == 2023
+    assert years[("gallium", "refining")] == 2024  # World Mining Data
     assert years[("nickel", "refining")] == 2024  # IEA 2025 edition
 
 
@@ -58,7 +86,8 @@ def test_risk_csv_output() -> None:
     assert code == 0
     header, row = out.strip().splitlines()
     assert header.startswith("mineral,stage,year,world_total_t")
-    assert row.startswith("tungsten,mining,2023,78000")
+    # World Mining Data, table Tungsten (W): 2023 world total 81,395 t
+    assert row.startswith("tungsten,mining,2023,81395")
 
 
 def test_unknown_mineral_exits_2_and_lists_valid_ids() -> None:
@@ -170,8 +199,17 @@ def test_priority_thresholds_file(tmp_path: Path, test_data: Path) -> None:
 def test_data_sources_for_a_mineral() -> None:
     code, out = run("data", "sources", "gallium", "--format", "json")
     assert code == 0
-    ids = {r["source_id"] for r in json.loads(out)}
-    assert {"usgs-mcs-2024-world", "wmd-2024"} <= ids
+    doc = json.loads(out)
+    ids = {r["source_id"] for r in doc["sources"]}
+    assert {"usgs-mcs-2024-world", "wmd-geopolrisk"} <= ids
+    (refining,) = doc["series"]
+    assert refining["primary_series"] == "wmd"
+    assert refining["years"] == "2018-2024"
+    assert "usgs-mcs" in refining["other_series"]
+    code, out = run("data", "sources", "copper")
+    assert code == 0
+    assert "iea-cmde" in out
+    assert "not filled in" in out  # USGS refinery output 2021-2022 is a break, not used
     code, out = run("data", "sources", "galium")
     assert code == 2
 

@@ -74,8 +74,22 @@ def test_germanium_years_and_gap(small: IngestResult) -> None:
     trade = small.tables["trade"]
     ge = trade[trade["mineral"] == "germanium"]
     assert sorted(ge["year"]) == [2015, 2016]
-    # the map said 2015-2020: the data's years are reported
-    assert "the map says years 2015-2020, the data has 2015-2016" in whys(small)
+    # the map said 2015-2020: the data's narrower span is reported
+    assert "the map's years are 2015-2020, the data has rows 2015-2016" in whys(small)
+
+
+def test_rows_outside_the_maps_years_are_not_used(tmp_path: Path, test_data: Path) -> None:
+    # germanium's HS 1992 code has residual rows after HS 2007 moved it: a map ending
+    # in 2015 leaves the 2016 row out, and says so
+    hs = pd.read_csv(test_data / "baci" / "hs_codes_small.csv", dtype=str, keep_default_na=False)
+    hs.loc[hs["hs_code"] == "811230", "last_year"] = "2015"
+    db = tmp_path / "baci.db"
+    with closing(sqlite3.connect(db)) as con:
+        con.executescript((test_data / "baci" / "baci_small.sql").read_text(encoding="utf-8"))
+    result = read_baci(db, hs)
+    ge = result.tables["trade"].query("mineral == 'germanium'")
+    assert ge["year"].tolist() == [2015]
+    assert "fall outside the map's years (2015-2015); not used" in whys(result)
 
 
 def test_unmapped_and_unknown_codes_are_reported(small: IngestResult) -> None:

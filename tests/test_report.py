@@ -433,9 +433,14 @@ def test_vulnerability_report_renders_offline(tmp_path: Path, page: Browser) -> 
     code, out = invoke("report", "--out", str(target))
     assert code == 0, out
     plots = _plot_count(target)
-    assert plots == 3
+    assert plots == 4  # HHI heat map, leading producers, China vs group, allied consumers
     page.open(target, plots)
-    assert page.page.evaluate("document.querySelectorAll('.hm, .heatmaplayer image').length") > 0
+    assert page.page.evaluate("document.querySelectorAll('.hm, .heatmaplayer image').length") > 1
+    # the allied-consumer heat map labels its rows with the consumers, EU27 included
+    labels = page.page.evaluate(
+        "Array.from(document.querySelectorAll('.ytick text')).map(e => e.textContent)"
+    )
+    assert {"JPN", "KOR", "EU27", "USA"} <= set(labels)
     assert page.page.evaluate("document.querySelectorAll('.barlayer .point').length") > 10
     assert page.page.evaluate("document.querySelectorAll('.scatterlayer .point').length") > 10
     page.assert_clean()

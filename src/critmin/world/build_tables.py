@@ -55,7 +55,8 @@ for _element in ("ndpr", "dysprosium", "terbium"):
 #: Default reason for a stage without data.
 NO_DATA_DEFAULT = (
     "No country-level production for this stage in the sources critmin ingests "
-    "(USGS MCS 2023-2024, World Mining Data 2024, IEA Critical Minerals Data Explorer)."
+    "(USGS MCS 2023-2024, World Mining Data 2018-2024, IEA Critical Minerals Data Explorer "
+    "2024-2025)."
 )
 
 CURATED_DIR = Path(__file__).resolve().parent / "curated"
@@ -209,30 +210,12 @@ def _edition_rank(source_id: str) -> int:
     return len(order)
 
 
-def hs_codes_table(hs_map: pd.DataFrame, years: pd.DataFrame) -> pd.DataFrame:
-    """The ``hs_codes`` table: the curated map with each code's years taken from the data.
-
-    ``years`` has columns ``hs_code``, ``first``, ``last`` (see
-    :func:`critmin.world.ingest.baci.code_years`); codes without trade rows
-    keep the map's years.
-    """
-    if hs_map.empty:
-        return hs_map
-    span = years.set_index("hs_code")
-    out = hs_map.copy()
-    known = out["hs_code"].isin(span.index)
-    out.loc[known, "first_year"] = out.loc[known, "hs_code"].map(span["first"]).astype(str)
-    out.loc[known, "last_year"] = out.loc[known, "hs_code"].map(span["last"]).astype(str)
-    return out
-
-
 def assemble(
-    result: IngestResult, t5: pd.DataFrame, hs_map: pd.DataFrame, code_years: pd.DataFrame
+    result: IngestResult, t5: pd.DataFrame, hs_map: pd.DataFrame
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Turn reader output into the package's tables; return tables and problems.
 
-    ``hs_map`` is the HS-code map the trade was read with and ``code_years``
-    the years each code has in the trade data.
+    ``hs_map`` is the HS-code map the trade was read with (shipped as ``hs_codes``).
     """
     problems = list(result.problems)
     selection = select_production(result, problems)
@@ -279,7 +262,7 @@ def assemble(
         ),
         "policy_instruments": _curated("policy_instruments"),
         "projects": _curated("projects"),
-        "hs_codes": hs_codes_table(hs_map, code_years),
+        "hs_codes": hs_map,
         "trade": _frame(result, "trade"),
         "published_shares": _curated("refining_published").assign(stage=Stage.REFINING.value),
         "eu_crm_parameters": _curated("eu_crm_parameters"),

@@ -8,6 +8,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -128,6 +129,25 @@ class World:
     def trade(self) -> pd.DataFrame:
         """The ``trade`` table (bilateral trade by HS product)."""
         return self.tables["trade"]
+
+    @functools.cached_property
+    def _trade_index(self) -> dict[tuple[str, str], pd.DataFrame]:
+        trade = self.tables["trade"]
+        if trade.empty:
+            return {}
+        return {
+            (str(m), str(s)): part
+            for (m, s), part in trade.groupby(["mineral", "stage"], sort=False, observed=True)
+        }
+
+    def trade_of(self, mineral: str, stage: str | None = None) -> pd.DataFrame:
+        """The ``trade`` rows of one mineral (and stage), from an index built once."""
+        index = self._trade_index
+        if stage is not None:
+            part = index.get((mineral, stage))
+            return part if part is not None else self.tables["trade"].iloc[0:0]
+        parts = [v for (m, _), v in index.items() if m == mineral]
+        return pd.concat(parts) if parts else self.tables["trade"].iloc[0:0]
 
     @property
     def hs_codes(self) -> pd.DataFrame:
@@ -300,9 +320,8 @@ def _shipped_raw() -> dict[str, pd.DataFrame]:
 @cache
 def _load_default() -> World:
     # the shipped package is checked by the build and by the test suite
-    # (tests/test_world_data.py); loading it converts without re-checking
-    tables = checks.typed_tables(_shipped_raw())
-    return _world(default_path(), tables, [])
+    # (tests/test_world_data.py); loading it parses without re-checking
+    return _world(default_path(), checks.read_checked_package(default_path()), [])
 
 
 def _world(folder: Path, tables: dict[str, pd.DataFrame], findings: list[checks.Finding]) -> World:

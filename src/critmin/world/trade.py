@@ -90,8 +90,7 @@ def members_of(consumer: str) -> tuple[str, frozenset[str]]:
 
 def trade_stages(world: World, mineral: str) -> list[str]:
     """Stages with trade rows for a mineral, upstream first."""
-    trade = world.trade
-    have = set(trade.loc[trade["mineral"] == mineral, "stage"])
+    have = set(world.trade_of(mineral)["stage"])
     return [s.value for s in Stage if s.value in have]
 
 
@@ -103,8 +102,7 @@ def default_trade_stage(world: World, mineral: str) -> str | None:
 
 def trade_years(world: World, mineral: str, stage: str) -> list[int]:
     """Years with trade rows for a mineral and stage, ascending."""
-    trade = world.trade
-    rows = trade[(trade["mineral"] == mineral) & (trade["stage"] == stage)]
+    rows = world.trade_of(mineral, stage)
     return sorted({int(y) for y in rows["year"].dropna()})
 
 
@@ -134,10 +132,8 @@ def trade_rows(
     A user's trade rows whose code is not in ``hs_codes`` count as basis
     tonnes where ``value_t`` is given.
     """
-    trade = world.trade
-    rows = trade[
-        (trade["mineral"] == mineral) & (trade["stage"] == stage) & (trade["year"] == int(year))
-    ]
+    trade = world.trade_of(mineral, stage)
+    rows = trade[trade["year"] == int(year)]
     info = _code_info(world, mineral, stage)
     codes = rows["hs_code"].fillna("").astype(str)
     status = codes.map(info["status"]) if not info.empty else pd.Series("", index=rows.index)

@@ -136,7 +136,20 @@ def _codes(hs_map: pd.DataFrame) -> pd.DataFrame:
     ].copy()
     used["content_factor"] = pd.to_numeric(used["content_factor"], errors="coerce")
     used.loc[used["status"] != HsStatus.CONTENT, "content_factor"] = np.nan
-    return used[["hs_code", "mineral", "stage", "content_factor", "description", "content_basis"]]
+    for column in ("first_year", "last_year"):
+        used[column] = pd.to_numeric(used[column], errors="coerce")
+    return used[
+        [
+            "hs_code",
+            "mineral",
+            "stage",
+            "content_factor",
+            "description",
+            "content_basis",
+            "first_year",
+            "last_year",
+        ]
+    ]
 
 
 def _read_rows(
@@ -222,15 +235,6 @@ def code_years(con: sqlite3.Connection) -> pd.DataFrame:
     return years[["hs_code", "first", "last", "n"]]
 
 
-def read_code_years(path: Path) -> pd.DataFrame:
-    """:func:`code_years` of a BACI file (empty when the file is missing)."""
-    path = Path(path)
-    if not path.is_file():
-        return pd.DataFrame(columns=["hs_code", "first", "last", "n"])
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
-        return code_years(con)
-
-
 def _report_codes(
     con: sqlite3.Connection, hs_map: pd.DataFrame, file: str, problems: list[Problem]
 ) -> None:
@@ -263,14 +267,15 @@ def _report_codes(
             )
         stated = (str(entry.get("first_year") or ""), str(entry.get("last_year") or ""))
         found = (str(int(row["first"])), str(int(row["last"])))
-        if stated != found:
+        if stated != found and entry["status"] != HsStatus.NOT_MAPPED:
             problems.append(
                 Problem(
                     "hs_codes.csv",
-                    f"HS {code}: the map says years {stated[0]}-{stated[1]}, the data "
-                    f"has {found[0]}-{found[1]}; the data's years are used",
+                    f"HS {code}: the map's years are {stated[0]}-{stated[1]}, the data has "
+                    f"rows {found[0]}-{found[1]}; rows outside the map's years are not used",
                     column="first_year",
                     value=code,
+                    severity=Severity.INFO,
                 )
             )
 
@@ -400,6 +405,21 @@ def read_baci(path: Path, hs_map: pd.DataFrame) -> IngestResult:
         )
     rows = rows[~own]
     merged = rows.merge(codes, on="hs_code", how="inner")
+    outside = (merged["year"] < merged["first_year"].fillna(-np.inf)) | (
+        merged["year"] > merged["last_year"].fillna(np.inf)
+    )
+    for (mineral, code), group in merged[outside].groupby(["mineral", "hs_code"]):
+        problems.append(
+            Problem(
+                file,
+                f"{mineral} HS {code}: {len(group):,} rows in {int(group['year'].min())}-"
+                f"{int(group['year'].max())} fall outside the map's years "
+                f"({group['first_year'].iloc[0]:.0f}-{group['last_year'].iloc[0]:.0f}); not used",
+                column="t",
+                severity=Severity.INFO,
+            )
+        )
+    merged = merged[~outside]
     # two BACI codes can map to one critmin code (ROW): sum, keeping unknown quantities unknown
     merged["q_missing"] = merged["q"].isna()
     grouped = merged.groupby(_KEY, as_index=False).agg(
