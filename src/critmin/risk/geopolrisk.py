@@ -213,6 +213,7 @@ def geopolrisk_from_world(
     basis: str = QuantityBasis.GROSS,
     stage: str | None = None,
     codes: Iterable[str] | None = None,
+    stability: Mapping[str, float] | None = None,
 ) -> GeoPolRiskAssessment:
     """GeoPolRisk of a country's supply of a mineral in one year, from the dataset.
 
@@ -239,6 +240,9 @@ def geopolrisk_from_world(
         stage of the World Mining Data table), else the mineral's only stage.
     codes
         HS codes whose imports count; None: :func:`geopolrisk_codes`.
+    stability
+        Stability values [0-1, 1 = least stable] that replace the dataset's for
+        the exporters named (for example your own governance scores).
 
     Returns
     -------
@@ -319,11 +323,14 @@ def geopolrisk_from_world(
         notes.append(f"{code}'s production unknown to the source: taken as 0")
     exporters = pd.Series(list(imports.index), dtype=str)
     g = _stability(world, exporters, pd.Series([year] * len(exporters)))
-    stability = dict(zip(exporters, g, strict=True))
+    scores = dict(zip(exporters, g, strict=True))
+    if stability:
+        scores.update({str(k).upper(): float(v) for k, v in stability.items()})
+        notes.append("stability given for " + ", ".join(sorted(stability)))
     result = geopolrisk(
         {str(k): float(v) for k, v in production.items()},
         {str(k): float(v) for k, v in imports.items()},
-        stability,
+        scores,
         domestic,
     )
     total = float(imports.sum())

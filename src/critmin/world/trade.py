@@ -375,8 +375,9 @@ def reattribute_hubs(
     Parameters
     ----------
     flows
-        Columns exporter, importer, quantity_t [t]: every flow of one product
-        group and year (a hub's imports are needed, not only the consumer's).
+        Columns exporter, importer, quantity_t [t] (and optionally value_usd
+        [USD], traced in the same proportions): every flow of one product group
+        and year (a hub's imports are needed, not only the consumer's).
     production
         Production by country [t]; hubs absent count as producing nothing.
     hubs
@@ -408,6 +409,7 @@ def reattribute_hubs(
     """
     hub_list = [h for h in dict.fromkeys(hubs)]
     flows = flows.assign(quantity_t=flows["quantity_t"].fillna(0.0).astype(float))
+    carried = [c for c in ("quantity_t", "value_usd") if c in flows.columns]
     origins = sorted(set(flows["exporter"]) | set(hub_list))
     index = {c: i for i, c in enumerate(origins)}
     n_h = len(hub_list)
@@ -444,12 +446,9 @@ def reattribute_hubs(
         weights = mix[k]
         nonzero = np.flatnonzero(weights > 0)
         for j in nonzero:
+            scaled = {c: out_of[c] * weights[j] for c in carried}
             parts.append(
-                out_of.assign(
-                    exporter=origins[j],
-                    quantity_t=out_of["quantity_t"] * weights[j],
-                    via=hub if origins[j] != hub else "",
-                )
+                out_of.assign(exporter=origins[j], via=hub if origins[j] != hub else "", **scaled)
             )
     combined = pd.concat(parts, ignore_index=True)
     return combined[combined["exporter"] != combined["importer"]].reset_index(drop=True)
@@ -520,9 +519,9 @@ def import_sources(
         for code in keys:
             subset = rows if code is None else rows[rows["hs_code"] == code]
             traced = reattribute_hubs(
-                subset[["exporter", "importer", "quantity_t"]], production, hubs
+                subset[["exporter", "importer", "quantity_t", "value_usd"]], production, hubs
             )
-            parts.append(traced.assign(hs_code=code or "", value_usd=np.nan))
+            parts.append(traced.assign(hs_code=code or ""))
         rows = pd.concat(parts, ignore_index=True)
     else:
         rows = rows.assign(via="")
