@@ -316,8 +316,9 @@ def test_exposure_from_trade_for_japan_and_korea() -> None:
     code, out = run(*args, "--reattribute-hubs")
     assert code == 0
     traced = json.loads(out)
-    # tonnes are preserved; BEL, a hub, is traced back to its suppliers (FIN, CHN, ...)
-    assert sum(r["imports_t"] for r in traced) == pytest.approx(sum(direct.values()))
+    # tonnes are preserved (but for JPN's own exports that come back through a hub),
+    # and BEL, a hub, is traced back to its suppliers (FIN, CHN, ...)
+    assert sum(r["imports_t"] for r in traced) == pytest.approx(sum(direct.values()), rel=1e-5)
     assert direct.get("BEL", 0) > 0
     assert "BEL" in {v for r in traced for v in r["via"].split(";")}
     assert all(r["value_usd"] is not None for r in traced)
