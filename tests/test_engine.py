@@ -511,3 +511,72 @@ def test_withheld_volume_offered_at_home_never_reaches_targets(tiny: World) -> N
             want = runs[0.0]["expected_shortfall_t"].sel(mineral="gallium", consumer=consumer)
             assert float(got) == pytest.approx(float(want), rel=1e-12, abs=1e-12)
     assert float(runs[0.0]["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) > 0
+
+
+def test_chinese_ore_ban_blocks_the_ore_trade_records(tiny: World, tmp_path: Path) -> None:
+    """With recorded trade, Chinese ore reaches the US refiner, so the ban blocks it.
+
+    Without trade (the test above) the pool sends no Chinese ore abroad. An overlay
+    trade table recording 5 t/yr of Chinese graphite ore to the USA makes the US
+    refiner's feed column follow it: its 5 t/yr come from China (the pool prior
+    weighs 1e-6), so banning Chinese ore to the USA withholds 5/12 t a month,
+    2.5 t over 6 months.
+    """
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "trade.csv").write_text(
+        "mineral,stage,hs_code,exporter,importer,year,value_t,gross_t,value_usd,source_id,note\n"
+        "graphite,mining,,CHN,USA,2023,5,5,,hand,\n",
+        encoding="utf-8",
+    )
+    package = tmp_path / "package"
+    package.mkdir()
+    for path in tiny.path.iterdir():
+        if path.name != "trade.csv":
+            (package / path.name).write_bytes(path.read_bytes())
+    (package / "trade.csv").write_bytes((overlay / "trade.csv").read_bytes())
+    traded = load_world(package)
+    market = build_market(
+        traded,
+        scenario(minerals=["graphite"], market={"base_prices_usd_per_kg": {"graphite": 1.0}}),
+        "graphite",
+    )
+    assert market.mining is not None and market.feed_flows is not None
+    chn, usa = market.mining.codes.index("CHN"), market.final.codes.index("USA")
+    assert market.feed_flows[chn, usa] * 12 == pytest.approx(5.0, rel=1e-4)
+    ds = run(
+        traded,
+        horizon_months=6,
+        events=[ban(["graphite"], ["USA"], stage="mining")],
+        market={
+            **ZERO_ELASTICITY,
+            "rerouting_share": 0.0,
+            "base_prices_usd_per_kg": {"graphite": 1.0},
+        },
+    )
+    assert float(ds["withheld_t"].sel(mineral="graphite")) == pytest.approx(2.5, rel=1e-4)
+
+
+def test_mining_stage_restriction_changes_flows_on_the_shipped_data(world: World) -> None:
+    """Natural graphite ore follows BACI trade: China's ore exports reach refiners abroad.
+
+    Without re-routing by other miners (which would swap volumes and offset the
+    ban), banning Chinese ore to refiners outside China withholds real volume
+    and, without stocks to cover it (the ore lost is about 0.2 % of refined output),
+    leaves consumers short: the shortfall equals the ore withheld. Under the pool
+    assumption the same ban withheld nothing.
+    """
+    market = {"rerouting_share": 0.0, "inventory_days": 0.0, **ZERO_ELASTICITY}
+    base = run(world, minerals=["graphite"], horizon_months=6, market=market)
+    hit = run(
+        world,
+        horizon_months=6,
+        events=[ban(["graphite"], ["JPN", "KOR", "USA", "ROW"], stage="mining")],
+        market=market,
+    )
+    assert float(hit["withheld_t"].sel(mineral="graphite")) > 0
+    assert float(base["withheld_t"].sel(mineral="graphite")) == 0
+    before = float(base["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
+    after = float(hit["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
+    assert before == 0
+    assert after == pytest.approx(float(hit["withheld_t"].sel(mineral="graphite")), rel=1e-9)
