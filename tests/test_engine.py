@@ -541,7 +541,8 @@ def test_chinese_ore_ban_blocks_the_ore_trade_records(tiny: World, tmp_path: Pat
         scenario(minerals=["graphite"], market={"base_prices_usd_per_kg": {"graphite": 1.0}}),
         "graphite",
     )
-    assert market.mining is not None and market.feed_flows is not None
+    assert market.mining is not None
+    assert market.feed_flows is not None
     chn, usa = market.mining.codes.index("CHN"), market.final.codes.index("USA")
     assert market.feed_flows[chn, usa] * 12 == pytest.approx(5.0, rel=1e-4)
     ds = run(
@@ -578,5 +579,5 @@ def test_mining_stage_restriction_changes_flows_on_the_shipped_data(world: World
     assert float(base["withheld_t"].sel(mineral="graphite")) == 0
     before = float(base["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
     after = float(hit["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
-    assert before == 0
+    assert before == pytest.approx(0.0, abs=1e-6)
     assert after == pytest.approx(float(hit["withheld_t"].sel(mineral="graphite")), rel=1e-9)
