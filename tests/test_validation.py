@@ -35,13 +35,24 @@ def test_generated_sections_are_current(world: World) -> None:
 
 
 def test_default_home_share_is_the_fitted_one() -> None:
-    """The documented grid (kept current by the test above) marks the default as best."""
+    """The default was fitted on the USGS production series and is marked best there.
+
+    On the dataset's primary series (World Mining Data 2024: China 33 % of antimony
+    mine output against its assumed 40 % of demand) China has no antimony to export
+    in the single-stage market, the restriction withholds nothing and every value
+    gives the same outcome: the grid marks none as best (docs/validation.md).
+    """
     text = DOC.read_text(encoding="utf-8")
-    section = text.split("<!-- BEGIN generated:home-share-grid -->")[1].split("<!-- END")[0]
-    best = [line for line in section.splitlines() if "(best)" in line]
-    assert len(best) == 1
-    assert float(best[0].split("|")[1].replace("(best)", "")) == validation.DEFAULT_HOME_SHARE
+
+    def best(name: str) -> list[str]:
+        section = text.split(f"<!-- BEGIN generated:{name} -->")[1].split("<!-- END")[0]
+        return [line for line in section.splitlines() if "(best)" in line]
+
+    fitted = best("home-share-grid-usgs")
+    assert len(fitted) == 1
+    assert float(fitted[0].split("|")[1].replace("(best)", "")) == validation.DEFAULT_HOME_SHARE
     assert validation.DEFAULT_HOME_SHARE in validation.HOME_SHARE_GRID
+    assert best("home-share-grid") == []
 
 
 def test_compare_replay_returns_one_replay_side_by_side(world: World) -> None:

@@ -237,6 +237,10 @@ def ras(
 TRADE_PRIOR_WEIGHT = 1e-6
 
 
+#: Trade older than this many years before the base year is not used for flows.
+MAX_TRADE_AGE_YEARS = 2
+
+
 def trade_matrix(
     world: World,
     mineral: str,
@@ -244,10 +248,16 @@ def trade_matrix(
     year: int,
     suppliers: list[str],
     buyers: list[str],
+    *,
+    to_end_users: bool,
 ) -> tuple[np.ndarray, int | None, float]:
     """Recorded trade from suppliers to buyers of one stage, aggregated to their codes.
 
-    Exporters that are producers of the stage map to their code, or to ``ROW``
+    Trade more than :data:`MAX_TRADE_AGE_YEARS` years before the base year is
+    not used (germanium's HS 1992 trade ends in 2006). With ``to_end_users``
+    (flows to consumers), ores that go to smelters first are left out
+    (``hs_codes.smelter_feed``). Exporters that are producers of the stage map
+    to their code, or to ``ROW``
     when merged into it; exporters that produce nothing at the stage
     (re-exporters, hubs) are left out, and their share of the trade is
     returned. Importers not among ``buyers`` map to ``ROW`` if it is a buyer.
@@ -260,12 +270,12 @@ def trade_matrix(
         trade has it, else the latest earlier year, else the latest year; None
         when there is no trade); the share of the trade left out.
     """
-    years = trade_years(world, mineral, stage)
-    if not years:
-        return np.zeros((len(suppliers), len(buyers))), None, 0.0
+    years = [y for y in trade_years(world, mineral, stage) if year - y <= MAX_TRADE_AGE_YEARS]
     earlier = [y for y in years if y <= year]
-    use = year if year in years else (earlier[-1] if earlier else years[-1])
-    rows = trade_rows(world, mineral, stage, use).rows
+    if not earlier and not years:
+        return np.zeros((len(suppliers), len(buyers))), None, 0.0
+    use = earlier[-1] if earlier else years[0]
+    rows = trade_rows(world, mineral, stage, use, end_use_only=to_end_users).rows
     rows = rows[rows["has_quantity"] & (rows["quantity_t"] > 0)]
     prod = world.production
     producers = set(
@@ -400,7 +410,9 @@ def _apparent_share(
         totals = dict(zip(tot["year"].astype(int), tot["world_total_t"].astype(float), strict=True))
         years = [y for y in trade_years(world, mineral, stage) if totals.get(y, 0.0) > 0]
         for year in reversed(years):
-            row = apparent_consumption(world, consumer, mineral, stage=stage, years=year).iloc[0]
+            row = apparent_consumption(
+                world, consumer, mineral, stage=stage, years=year, end_use_only=True
+            ).iloc[0]
             consumed = float(row["apparent_consumption_t"])
             if np.isfinite(consumed) and consumed > 0:
                 share = min(consumed / totals[year], 1.0)
@@ -559,7 +571,7 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
     )
     flows = pool_flows(final.output, final.codes, demand, consumers)
     seed, trade_year, left_out = trade_matrix(
-        world, mineral, final.stage, final.year, final.codes, consumers
+        world, mineral, final.stage, final.year, final.codes, consumers, to_end_users=True
     )
     flows, traded = follow_trade(flows, seed, final.output, final.codes, demand, consumers)
     notes = []
@@ -575,7 +587,7 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
     if mining is not None:
         feed = pool_flows(mining.output, mining.codes, final.output, final.codes)
         seed, trade_year, left_out = trade_matrix(
-            world, mineral, mining.stage, mining.year, mining.codes, final.codes
+            world, mineral, mining.stage, mining.year, mining.codes, final.codes, to_end_users=False
         )
         feed, fed = follow_trade(feed, seed, mining.output, mining.codes, final.output, final.codes)
         if fed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from critmin.errors import CritminError
@@ -120,7 +121,8 @@ def _fit(
     """Run ``target``'s replay with each value of ``grid`` for the market ``parameter``.
 
     Returns the value with the least absolute log ratio of simulated to observed
-    outcome, and the grid (``column``, observed, simulated, error).
+    outcome (NaN when every value gives the same outcome: not identified), and
+    the grid (``column``, observed, simulated, error).
     """
     replay = next(r for r in REPLAYS if r.scenario == target.replay)
     observed, kind, _ = _observed(target, world)
@@ -131,4 +133,8 @@ def _fit(
         error = abs(math.log(outcome(simulated, kind) / outcome(observed, kind)))
         rows.append({column: value, "observed": observed, "simulated": simulated, "error": error})
     table = pd.DataFrame(rows)
-    return float(table[column].iloc[int(table["error"].to_numpy().argmin())]), table
+    errors = table["error"].to_numpy()
+    if np.ptp(errors) <= 1e-12:
+        # every value gives the same outcome: the observation does not identify it
+        return float("nan"), table
+    return float(table[column].iloc[int(errors.argmin())]), table

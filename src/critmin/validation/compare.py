@@ -196,6 +196,9 @@ def _simulated(check: Check, run: ReplayRun, kind: str) -> tuple[float, float, f
     m, nan = check.mineral, math.nan
     if check.quantity == "exports":
         before = _exports(run, m, base) if base else baseline_exports_t(run.markets[m])
+        if before <= 0:
+            # the imposer exports nothing at baseline: no change can be computed
+            return nan, nan, nan
         return _exports(run, m, window) / before - 1.0, nan, nan
     outside, inside = _price(run, m, "alliance"), _price(run, m, "rest")
     segment = "rest" if check.quantity == "price_inside" else "alliance"
@@ -242,9 +245,16 @@ def agreement(observed: float, simulated: float) -> str:
     :data:`CLOSE_FACTOR` or within 0.1 (10 percentage points, which matters
     near a total stop), and ``direction`` otherwise.
 
+    A simulated value that cannot be computed (NaN: e.g. the imposer exports
+    nothing at baseline) is a ``miss``: the model cannot produce the behaviour.
+
     >>> agreement(2.14, 2.9), agreement(0.91, 1.0), agreement(1.57, 4.0), agreement(0.0, 0.08)
     ('close', 'miss', 'direction', 'close')
+    >>> agreement(0.03, float("nan"))
+    'miss'
     """
+    if math.isnan(simulated):
+        return "miss"
 
     def direction(x: float) -> int:
         return 0 if abs(x - 1.0) < FLAT_SHARE else (1 if x > 1.0 else -1)

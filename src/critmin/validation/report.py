@@ -37,7 +37,11 @@ def _fmt(value: float, kind: str) -> str:
 
     >>> _fmt(-1e-16, "change"), _fmt(1.14, "change"), _fmt(3.877, "ratio")
     ('0 %', '+114 %', 'x3.88')
+    >>> _fmt(float("nan"), "change")
+    'n/a'
     """
+    if math.isnan(value):
+        return "n/a"
     if kind == "level":
         return f"US${value:,.0f}/kg"
     if kind == "ratio":
@@ -119,6 +123,8 @@ def home_share_markdown(grid: pd.DataFrame, best: float) -> str:
         lines.append(
             f"| {value:g}{mark} | {_fmt(obs, 'change')} | {_fmt(sim, 'change')} | {error:.3f} |"
         )
+    if math.isnan(best):
+        lines += ["", "Every value gives the same outcome: this observation does not identify it."]
     return "\n".join(lines) + "\n"
 
 
@@ -173,8 +179,9 @@ def calibration_markdown(
 def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> dict[str, str]:
     """The generated sections of docs/validation.md by name.
 
-    ``summary``, one per replay (its scenario name), ``home-share-grid``,
-    ``calibration-grid`` and ``calibrated``.
+    ``summary``, one per replay (its scenario name), ``home-share-grid`` (on
+    the dataset), ``home-share-grid-usgs`` (on the USGS production series, where
+    the default was set), ``calibration-grid`` and ``calibrated``.
 
     Parameters
     ----------
@@ -192,6 +199,9 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
         out[name] = markdown_table(table[table["replay"] == name])
     best, grid = fit_home_share(world, checks, scenario_dir)
     out["home-share-grid"] = home_share_markdown(grid, best)
+    # the default was set on the USGS series (the primary mining series until the v2 dataset)
+    best, grid = fit_home_share(world.with_source("usgs-mcs"), checks, scenario_dir)
+    out["home-share-grid-usgs"] = home_share_markdown(grid, best)
     out["calibration-grid"], out["calibrated"] = calibration_markdown(
         world, table, checks, scenario_dir
     )

@@ -177,6 +177,7 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
         "content_factor": "0.634",
         "content_basis": "Co content",
         "same_basis_as_production": "true",
+        "smelter_feed": "false",
         "factor_method": "stoichiometric",
         "factor_derivation": "Co(OH)2 assumed: 58.933 / 92.948 = 0.634",
         "factor_source_id": _SOURCE,

@@ -116,7 +116,13 @@ def _code_info(world: World, mineral: str, stage: str) -> pd.DataFrame:
 
 
 def trade_rows(
-    world: World, mineral: str, stage: str, year: int, *, for_consumption: bool = False
+    world: World,
+    mineral: str,
+    stage: str,
+    year: int,
+    *,
+    for_consumption: bool = False,
+    end_use_only: bool = False,
 ) -> TradeSelection:
     """The trade of a mineral and stage in ``year``, on one quantity measure.
 
@@ -128,6 +134,9 @@ def trade_rows(
     are left out too, since they cannot be added to production. A row without
     a quantity keeps its value and ``has_quantity`` False; it adds nothing to
     quantities and is never read as zero.
+
+    With ``end_use_only``, codes the map marks ``smelter_feed`` (ores that go
+    to smelters before end users) are left out too.
 
     A user's trade rows whose code is not in ``hs_codes`` count as basis
     tonnes where ``value_t`` is given.
@@ -159,6 +168,11 @@ def trade_rows(
         for code in sorted(set(codes[keep & ~same])):
             excluded.append(f"{code}: not on the production series' basis")
         keep &= same
+    if end_use_only and not info.empty and "smelter_feed" in info.columns:
+        feed = codes.map(info["smelter_feed"]).fillna(False).astype(bool)
+        for code in sorted(set(codes[keep & feed])):
+            excluded.append(f"{code}: goes to smelters before end users")
+        keep &= ~feed
     chosen = rows[keep]
     out = pd.DataFrame(
         {
@@ -241,6 +255,7 @@ def apparent_consumption(
     *,
     stage: str | None = None,
     years: int | Iterable[int] | None = None,
+    end_use_only: bool = False,
 ) -> pd.DataFrame:
     """Apparent consumption and net import reliance of a country or group, from trade.
 
@@ -257,6 +272,9 @@ def apparent_consumption(
         Stage; None: the mineral's default trade stage (refining if traded).
     years
         Calendar year(s) [year]; None for every year with trade.
+    end_use_only
+        Leave out ores that go to smelters first (``hs_codes.smelter_feed``):
+        the consumption of end users rather than of smelters.
 
     Returns
     -------
@@ -286,7 +304,9 @@ def apparent_consumption(
     wanted = available if years is None else sorted({int(y) for y in _as_list_int(years)})
     out = []
     for year in wanted:
-        sel = trade_rows(world, mineral, stage, year, for_consumption=True)
+        sel = trade_rows(
+            world, mineral, stage, year, for_consumption=True, end_use_only=end_use_only
+        )
         rows = sel.rows
         inside_from = rows["exporter"].isin(members)
         inside_to = rows["importer"].isin(members)

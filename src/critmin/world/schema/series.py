@@ -134,6 +134,14 @@ HS_CODES = Table(
             required=False,
         ),
         Field(
+            "smelter_feed",
+            "boolean",
+            "An ore or concentrate that goes to smelters before end users (antimony, tin, "
+            "tungsten ores), so the simulator's producer-to-consumer flows do not follow its "
+            "trade (empty: false).",
+            required=False,
+        ),
+        Field(
             "factor_method",
             "string",
             "How the factor was obtained.",
