@@ -373,17 +373,26 @@ def eu_sourcing_from_world(
     trade_ok = set(trade_years(world, mineral, stage))
     used = [y for y in wanted if y in prod_years and y in trade_ok]
     notes: list[str] = []
+    both = sorted(prod_years & trade_ok)
+    if not used and both:
+        # the data do not reach the requested years: the nearest later (or earlier) ones
+        later = [y for y in both if y > max(wanted)]
+        used = later[: len(wanted)] if later else both[-len(wanted) :]
+        notes.append(
+            f"no {stage} production and trade in {wanted[0]}-{wanted[-1]}: "
+            f"{', '.join(str(y) for y in used)} used instead"
+        )
+    elif used != wanted:
+        notes.append(
+            f"years {', '.join(str(y) for y in wanted if y not in used)} lack production or "
+            f"trade: averaged over {', '.join(str(y) for y in used)}"
+        )
     if not used:
         raise CritminError(
             f"no year with both {stage} production and trade for {mineral}",
             where="years",
             given=", ".join(str(y) for y in wanted),
-            allowed=", ".join(str(y) for y in sorted(prod_years & trade_ok)) or "none",
-        )
-    if used != wanted:
-        notes.append(
-            f"years {', '.join(str(y) for y in wanted if y not in used)} lack production or "
-            f"trade: averaged over {', '.join(str(y) for y in used)}"
+            allowed="none",
         )
     prod = world.production
     prod = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & prod["year"].isin(used)]
@@ -505,8 +514,8 @@ def eu_sr_comparison(world: World, *, years: Iterable[int] = EU_2023_YEARS) -> p
         return out
     out["difference"] = out["sr_eu_sourcing"] - out["published_sr"]
     out["published_critical"] = out["published_sr"] >= 1.0
-    out["critical"] = out["sr_eu_sourcing"] >= 1.0
-    out.loc[out["sr_eu_sourcing"].isna(), "critical"] = pd.NA
+    out["critical"] = (out["sr_eu_sourcing"] >= 1.0).astype(object)
+    out.loc[out["sr_eu_sourcing"].isna(), "critical"] = None
     return out[
         [
             "mineral",

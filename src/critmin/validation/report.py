@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from critmin import risk
 from critmin.docsections import fill_sections as render
 from critmin.validation.calibrate import (
     DEFAULT_ELASTICITY,
@@ -112,6 +113,44 @@ def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def eu_sr_markdown(table: pd.DataFrame) -> str:
+    """critmin's EU supply risk beside the EU 2023 published values, with a summary."""
+    done = table[table["sr_eu_sourcing"].notna()]
+    flips = done[done["critical"].astype(bool) != done["published_critical"]]
+    proxy = table[table["sr_proxy"].notna()]
+    proxy_flips = proxy[(proxy["sr_proxy"] >= 1.0) != proxy["published_critical"]]
+    lines = [
+        f"EU sourcing computed for {len(done)} of {len(table)} materials: mean absolute "
+        f"difference from the published SR {(done['difference'].abs().mean()):.2f}, "
+        f"{len(flips)} opposite verdicts (critical at SR >= 1)"
+        + (f" ({', '.join(flips['mineral'])})" if len(flips) else "")
+        + f". With global supply as the EU sourcing proxy ({len(proxy)} materials): "
+        f"{(proxy['sr_proxy'] - proxy['published_sr']).abs().mean():.2f} and "
+        f"{len(proxy_flips)} opposite verdicts.",
+        "",
+        "| material | stage | published SR (2023) | critmin, global proxy | critmin, EU sourcing "
+        "| difference | verdict | years and notes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict(orient="records"):
+        own = r["sr_eu_sourcing"]
+        if pd.isna(own):
+            verdict = "n/a"
+        elif bool(r["critical"]) == bool(r["published_critical"]):
+            verdict = "same"
+        else:
+            verdict = "opposite"
+        proxy_text = "n/a" if pd.isna(r["sr_proxy"]) else f"{r['sr_proxy']:.2f}"
+        own_text = "n/a" if pd.isna(own) else f"{own:.2f}"
+        diff = "n/a" if pd.isna(r["difference"]) else f"{r['difference']:+.2f}"
+        note = str(r["note"]).replace("|", "/")
+        lines.append(
+            f"| {r['mineral']} | {r['stage'] or '-'} | {r['published_sr']:.2f} | {proxy_text} "
+            f"| {own_text} | {diff} | {verdict} | {note} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def home_share_markdown(grid: pd.DataFrame, best: float) -> str:
     """The grid of :func:`fit_home_share` as a Markdown table."""
     lines = [
@@ -205,6 +244,7 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
     out["calibration-grid"], out["calibrated"] = calibration_markdown(
         world, table, checks, scenario_dir
     )
+    out["eu-supply-risk"] = eu_sr_markdown(risk.eu_sr_comparison(world))
     return out
 
 
