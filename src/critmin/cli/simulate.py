@@ -18,6 +18,7 @@ from critmin.cli.app import (
     DataOption,
     Format,
     FormatOption,
+    SourceOption,
     _priority_columns,
     _world,
     app,
@@ -53,12 +54,12 @@ def scenario_schema(
         out.print(f"schema written to {out_file}", highlight=False)
 
 
-def _load_checked(path: Path, data: Path | None) -> tuple[Any, Any]:
+def _load_checked(path: Path, data: Path | None, source: str | None = None) -> tuple[Any, Any]:
     """A scenario validated against its schema and against the dataset."""
     from critmin.engine.run import prepare
 
     scenario = load_scenario(path)
-    world = _world(data)
+    world = _world(data, source)
     problems = check_against_world(scenario, world)
     if problems:
         raise ScenarioError(str(path), problems)
@@ -107,9 +108,10 @@ def simulate_command(
         ),
     ] = 1024,
     data: DataOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Run a stress-test scenario; write summary.json and the results files."""
-    scenario, world = _load_checked(scenario_file, data)
+    scenario, world = _load_checked(scenario_file, data, source)
     folder = out_dir or Path("runs") / scenario.name
     run_to_folder(scenario, world, folder, paths=paths, seed=seed, batch_size=batch_size)
 
