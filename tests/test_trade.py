@@ -233,3 +233,18 @@ def test_errors(world: World) -> None:
         apparent_consumption(world, "XXX", "cobalt")
     with pytest.raises(CritminError, match="no trade of cobalt"):
         import_sources(world, "JPN", "cobalt", stage="mining", year=1990)
+
+
+def test_hub_loop_without_origin_stays_with_the_hubs() -> None:
+    # HKG and SGP trade only with each other (no production, no other imports) and HKG
+    # ships 5 to JPN: nothing can be traced to an origin, so HKG keeps its 5
+    flows = pd.DataFrame(
+        {
+            "exporter": ["HKG", "SGP", "HKG"],
+            "importer": ["SGP", "HKG", "JPN"],
+            "quantity_t": [2.0, 3.0, 5.0],
+        }
+    )
+    out = reattribute_hubs(flows, pd.Series(dtype=float), ["HKG", "SGP"])
+    jpn = out[out["importer"] == "JPN"].groupby("exporter")["quantity_t"].sum()
+    assert jpn.to_dict() == pytest.approx({"HKG": 5.0})

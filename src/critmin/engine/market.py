@@ -21,7 +21,12 @@ from critmin.errors import CritminError
 from critmin.scenario import Scenario
 from critmin.world.load import World
 from critmin.world.schema import Stage
-from critmin.world.trade import apparent_consumption, trade_rows, trade_years
+from critmin.world.trade import (
+    apparent_consumption,
+    reattribute_hubs,
+    trade_rows,
+    trade_years,
+)
 
 #: Price series used as each mineral's baseline price (the final stage's product).
 REFERENCE_PRICE_SERIES: dict[str, str] = {
@@ -278,12 +283,18 @@ def trade_matrix(
     rows = trade_rows(world, mineral, stage, use, end_use_only=to_end_users).rows
     rows = rows[rows["has_quantity"] & (rows["quantity_t"] > 0)]
     prod = world.production
-    producers = set(
-        prod.loc[
-            (prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["value_t"] > 0),
-            "country",
-        ]
-    )
+    prod = prod[
+        (prod["mineral"] == mineral)
+        & (prod["stage"] == stage)
+        & (prod["year"] == year)
+        & (prod["value_t"] > 0)
+    ]
+    output = prod.groupby("country")["value_t"].sum()
+    producers = set(output.index)
+    # re-exports: what countries that produce nothing at this stage ship on is traced
+    # back to where they bought it (the proportional mix of their imports)
+    traders = sorted(set(rows["exporter"]) - producers)
+    rows = reattribute_hubs(rows[["exporter", "importer", "quantity_t"]], output, traders)
     s_index = {c: i for i, c in enumerate(suppliers)}
     b_index = {c: j for j, c in enumerate(buyers)}
     row_s = s_index.get(ROW)
@@ -578,8 +589,8 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
     if traded:
         notes.append(
             f"{final.stage} flows to {', '.join(traded)} follow {trade_year} bilateral trade "
-            f"({left_out:.0%} of it, from countries that produce nothing at this stage, "
-            "left out)"
+            f"(re-exports traced to their origin; {left_out:.0%} of it, shipped by traders "
+            "with no recorded imports, left out)"
         )
     else:
         notes.append(f"{final.stage} flows: world-pool assumption (no bilateral trade)")
@@ -593,7 +604,7 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
         if fed:
             notes.append(
                 f"ore flows to refiners {', '.join(fed)} follow {trade_year} bilateral trade "
-                f"({left_out:.0%} of it left out)"
+                f"(re-exports traced to their origin; {left_out:.0%} of it left out)"
             )
         else:
             notes.append("ore flows to refiners: world-pool assumption (no mining-stage trade)")

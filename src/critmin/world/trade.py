@@ -418,8 +418,10 @@ def reattribute_hubs(
     where that pool came from. With :math:`o_h` the origin mix of hub
     :math:`h`, :math:`o_h = (P_h e_h + \\sum_{s \\notin H} m_{sh} e_s +
     \\sum_{g \\in H} m_{gh} o_g) / (P_h + M_h)`, solved as one linear system
-    over the hubs, so goods passing through two hubs are traced to their
-    origin. A hub with no production and no imports keeps its exports.
+    over the hubs (as the series :math:`d + A d + A^2 d + ...`), so goods
+    passing through two hubs are traced to their origin. A hub with no
+    production and no imports keeps its exports, as does the share of a loop
+    of hubs trading only with each other.
 
     >>> flows = pd.DataFrame({"exporter": ["CHN", "HKG"], "importer": ["HKG", "JPN"],
     ...                       "quantity_t": [10.0, 4.0]})
@@ -454,7 +456,19 @@ def reattribute_hubs(
         d = direct / scale[:, None]
         a[~active] = 0.0
         d[~active] = 0.0
-        mix = np.linalg.solve(np.eye(n_h) - a, d)
+        # o = d + A o, summed as d + A d + A^2 d + ... (a loop of hubs trading only with
+        # each other never reaches an origin: what is left untraced stays with the hub)
+        term = d.copy()
+        mix = d.copy()
+        for _ in range(1000):
+            term = a @ term
+            mix += term
+            if term.sum() <= 1e-15:
+                break
+        untraced = np.clip(1.0 - mix.sum(axis=1), 0.0, 1.0)
+        for k, hub in enumerate(hub_list):
+            if active[k]:
+                mix[k, index[hub]] += untraced[k]
     parts = [flows[~flows["exporter"].isin(hub_list)].assign(via="")]
     for k, hub in enumerate(hub_list):
         out_of = flows[flows["exporter"] == hub]
