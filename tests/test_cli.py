@@ -324,3 +324,61 @@ def test_exposure_from_trade_for_japan_and_korea() -> None:
     assert all(r["value_usd"] is not None for r in traced)
     code, out = run("exposure", "JPN", "-m", "cobalt", "--hub", "XXX")
     assert code == 2
+
+
+def test_data_init_writes_a_valid_template(tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    code, out = run("data", "init", str(target))
+    assert code == 0
+    assert (target / "README.md").is_file()
+    header = (target / "trade.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("mineral,stage,hs_code,exporter,importer,year,value_t,gross_t")
+    code, out = run("data", "validate", str(target))
+    assert code == 0, out
+    assert "valid" in out
+    code, out = run("data", "init", str(target))
+    assert code == 2
+    assert "not empty" in out
+
+
+def test_overlay_replaces_and_adds_rows(tmp_path: Path) -> None:
+    # JPN's 2024 lithium carbonate imports from CHL: the shipped BACI row is replaced
+    # by 1,000 t of product (187.9 t Li); a new partner (PRT, 500 t) is added
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "trade.csv").write_text(
+        "mineral,stage,hs_code,exporter,importer,year,value_t,gross_t,value_usd,source_id,note\n"
+        "lithium,refining,283691,CHL,JPN,2024,187.9,1000,,my-customs,\n"
+        "lithium,refining,283691,PRT,JPN,2024,93.95,500,,my-customs,\n",
+        encoding="utf-8",
+    )
+    (overlay / "sources.csv").write_text(
+        "source_id,title,publisher,table,year,doi_or_url,licence,note\n"
+        "my-customs,Japan customs extract,Japan Customs,,2025,,terms of the publisher,\n",
+        encoding="utf-8",
+    )
+    code, out = run("data", "validate", str(overlay))
+    assert code == 0, out
+    assert "trade: 1 rows added, 1 rows replaced" in out
+    assert "replaced in trade: mineral=lithium, stage=refining, hs_code=283691, exporter=CHL" in out
+    code, out = run(
+        "exposure", "JPN", "-m", "lithium", "--year", "2024", "--by", "product",
+        "--data", str(overlay), "-f", "json",
+    )  # fmt: skip
+    assert code == 0
+    rows = {r["supplier"]: r for r in json.loads(out[out.index("[") :]) if r["hs_code"] == "283691"}
+    assert rows["CHL"]["imports_t"] == pytest.approx(187.9)
+    assert rows["PRT"]["imports_t"] == pytest.approx(93.95)
+
+
+def test_overlay_with_a_bad_cell_exits_2_with_its_line(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "trade.csv").write_text(
+        "mineral,stage,hs_code,exporter,importer,year,value_t,gross_t,value_usd,source_id,note\n"
+        "lithium,refining,283691,CHL,JPN,2024,-5,1000,,baci-hs92,\n",
+        encoding="utf-8",
+    )
+    code, out = run("exposure", "JPN", "-m", "lithium", "--data", str(overlay))
+    assert code == 2
+    assert "trade.csv line 2, column value_t: below the allowed range" in out
