@@ -155,7 +155,8 @@ def read_raw_tables(
                     line=line,
                 )
             )
-        body = [r for i, r in enumerate(rows[1:], start=FIRST_LINE) if len(r) == width]
+        # cells are stripped of surrounding spaces once, here
+        body = [[c.strip() for c in r] for r in rows[1:] if len(r) == width]
         frame = pd.DataFrame(body, columns=header, dtype=str)
         frame.index = pd.RangeIndex(FIRST_LINE, FIRST_LINE + len(frame))
         # keep the CSV line numbers of the rows kept
@@ -164,6 +165,15 @@ def read_raw_tables(
             frame.index = pd.Index(lines)
         tables[table.name] = frame
     return tables, findings
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A column as stripped text ("" for missing); strips only where a cell needs it."""
+    text = column.fillna("").astype(str)
+    values = pd.unique(text.to_numpy())
+    if all(v == v.strip() for v in values):
+        return text
+    return text.str.strip()
 
 
 def check_columns(table: Table, frame: pd.DataFrame) -> list[Finding]:
@@ -216,6 +226,17 @@ def _allowed_text(field: Field) -> str:
 
 def _cell_problems(field: Field, values: pd.Series) -> pd.Series:
     """What is wrong with each non-empty cell of ``values`` ("" where nothing is).
+
+    Each distinct value is checked once (columns repeat few values: minerals,
+    stages, countries, years), then the answers are spread back to the cells.
+    """
+    codes, distinct = pd.factorize(values)
+    answers = _distinct_problems(field, pd.Series(distinct, dtype=object))
+    return pd.Series(answers.to_numpy()[codes], index=values.index, dtype=object)
+
+
+def _distinct_problems(field: Field, values: pd.Series) -> pd.Series:
+    """What is wrong with each of ``values`` ("" where nothing is).
 
     Vectorised: one mask per rule, the first failing rule wins, in the order
     dtype (number, integer, date, boolean), enum, pattern, country code.
@@ -278,7 +299,7 @@ def check_cells(table: Table, frame: pd.DataFrame, *, limit: int = 200) -> list[
     for field in table.fields:
         if field.name not in frame.columns:
             continue
-        column = frame[field.name].fillna("").astype(str).str.strip()
+        column = _text(frame[field.name])
         allowed = _allowed_text(field)
         items = _items(field, column).reset_index(drop=False)
         items.columns = pd.Index(["line", "value"])
@@ -475,7 +496,7 @@ def coerce(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             else:
                 out[field.name] = ""
             continue
-        raw = frame[field.name].fillna("").astype(str).str.strip()
+        raw = _text(frame[field.name])
         if field.dtype == "number":
             out[field.name] = pd.to_numeric(raw, errors="coerce").astype(float)
         elif field.dtype == "integer":
