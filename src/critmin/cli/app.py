@@ -24,7 +24,12 @@ from rich.table import Table
 
 from critmin import countries, risk
 from critmin.errors import CritminError, DataPackageError
-from critmin.report import VULNERABILITY_COLUMNS, simulation_report, vulnerability_report
+from critmin.report import (
+    ALLIED_COLUMNS,
+    VULNERABILITY_COLUMNS,
+    simulation_report,
+    vulnerability_report,
+)
 from critmin.world.load import World, load_world
 
 app = typer.Typer(
@@ -258,18 +263,7 @@ def risk_command(
             fmt,
             title="Allied consumers' dependence (NIR: share of apparent consumption imported; "
             "top supplier's share of imports; n/a = unknown, never 0)",
-            columns=[
-                "consumer",
-                "mineral",
-                "stage",
-                "year",
-                "nir_share",
-                "nir_qualifier",
-                "top_supplier",
-                "top_supplier_share",
-                "geopolrisk",
-                "note",
-            ],
+            columns=ALLIED_COLUMNS,
         )
         return
     frame = risk.concentration(

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from critmin.report.simulation import simulation_report
 from critmin.report.vulnerability import (
+    ALLIED_COLUMNS,
     VULNERABILITY_COLUMNS,
+    allied_heatmap,
     china_vs_outside,
     hhi_heatmap,
     share_bars,
@@ -22,7 +24,9 @@ from critmin.report.vulnerability import (
 )
 
 __all__ = [
+    "ALLIED_COLUMNS",
     "VULNERABILITY_COLUMNS",
+    "allied_heatmap",
     "china_vs_outside",
     "hhi_heatmap",
     "share_bars",

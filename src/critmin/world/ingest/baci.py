@@ -174,35 +174,17 @@ def _read_rows(
     for column, label in (("v", "value"), ("q", "quantity")):
         given = raw[column].notna() & (raw[column].astype(str).str.strip().str.upper() != "NA")
         bad = given & out[column].isna()
-        for rowid, text in zip(
-            out.loc[bad, "rowid"].head(20).tolist(),
-            raw.loc[bad, column].head(20).tolist(),
-            strict=True,
-        ):
-            problems.append(
-                Problem(
-                    file,
-                    f"{label} is not a number; read as missing",
-                    row=int(rowid),
-                    column=column,
-                    value=str(text),
-                )
-            )
         negative = out[column] < 0
-        for rowid, number in zip(
-            out.loc[negative, "rowid"].head(20).tolist(),
-            out.loc[negative, column].head(20).tolist(),
-            strict=True,
+        for mask, why, cells in (
+            (bad, f"{label} is not a number; read as missing", raw[column]),
+            (negative, f"negative {label}; read as missing", out[column]),
         ):
-            problems.append(
-                Problem(
-                    file,
-                    f"negative {label}; read as missing",
-                    row=int(rowid),
-                    column=column,
-                    value=str(number),
-                )
-            )
+            for rowid, text in zip(
+                out.loc[mask, "rowid"].head(20).tolist(),
+                cells[mask].head(20).tolist(),
+                strict=True,
+            ):
+                problems.append(Problem(file, why, row=int(rowid), column=column, value=str(text)))
         out.loc[negative, column] = np.nan
     bad_year = out["year"].isna()
     if bad_year.any():
