@@ -13,6 +13,7 @@ import pytest
 
 from critmin import countries
 from critmin.errors import CritminError
+from critmin.risk import nir_table
 from critmin.world import checks
 from critmin.world.load import World
 from critmin.world.schema import TABLES
@@ -29,6 +30,7 @@ def world_of(
     totals: list[tuple[object, ...]],
     trade: list[tuple[object, ...]],
     hs: list[tuple[object, ...]] = (),  # type: ignore[assignment]
+    nir: list[tuple[object, ...]] = (),  # type: ignore[assignment]
 ) -> World:
     """production (mineral, stage, country, year, t); totals (mineral, stage, year, t);
     trade (mineral, stage, hs_code, exporter, importer, year, value_t, gross_t);
@@ -65,6 +67,9 @@ def world_of(
             ],
         ).assign(description="product"),
         "minerals": pd.DataFrame({"mineral": ["cobalt", "graphite"], "name": ["c", "g"]}),
+        "net_import_reliance": pd.DataFrame(
+            list(nir), columns=["mineral", "country", "year", "nir_share", "qualifier"]
+        ).assign(source_id="usgs"),
     }
     tables = {}
     for table in TABLES:
@@ -248,3 +253,17 @@ def test_hub_loop_without_origin_stays_with_the_hubs() -> None:
     out = reattribute_hubs(flows, pd.Series(dtype=float), ["HKG", "SGP"])
     jpn = out[out["importer"] == "JPN"].groupby("exporter")["quantity_t"].sum()
     assert jpn.to_dict() == pytest.approx({"HKG": 5.0})
+
+
+def test_nir_table_puts_published_beside_derived() -> None:
+    # JPN: derived NIR 1 (imports 10, no production) and a published 0.9: difference +0.1
+    w = world_of(PROD, TOT, TRADE, HS, nir=[("cobalt", "JPN", 2023, 0.9, "=")])
+    row = one(nir_table(w, "JPN"))
+    assert row["nir_share"] == pytest.approx(0.9)
+    assert row["derived_nir_share"] == pytest.approx(1.0)
+    assert row["difference"] == pytest.approx(0.1)
+    assert row["derived_stage"] == "mining"
+    # FIN has no published figure: derived 2/12 only
+    fin = one(nir_table(w, "FIN"))
+    assert np.isnan(fin["nir_share"])
+    assert fin["derived_nir_share"] == pytest.approx(2 / 12)

@@ -100,8 +100,25 @@ def exposure_command(
     world = _world(data, source)
     hubs = _hubs(reattribute_hubs, hub)
     if mineral is None:
-        frame = risk.import_reliance(world, consumer, year=year)
-        emit(frame, fmt, title=f"Net import reliance of {consumer.upper()}")
+        frame = risk.nir_table(world, consumer, year=year)
+        emit(
+            frame,
+            fmt,
+            title=f"Net import reliance of {consumer.upper()}: published (USGS) and derived "
+            "from production and trade (stage and year as shown; scopes differ, see note)",
+            columns=[
+                "mineral",
+                "year",
+                "nir_share",
+                "qualifier",
+                "derived_stage",
+                "derived_year",
+                "derived_nir_share",
+                "derived_qualifier",
+                "difference",
+                "derived_note",
+            ],
+        )
         return
     chosen = stage.value if stage else None
     if by == ByOption.PRODUCT:

@@ -22,7 +22,7 @@ from critmin.risk.allied import (
     allied_dependence,
 )
 from critmin.risk.concentration import concentration, country_shares
-from critmin.risk.exposure import exposure, import_reliance
+from critmin.risk.exposure import exposure, import_reliance, nir_table
 from critmin.risk.geopolrisk import (
     GeoPolRisk,
     GeoPolRiskAssessment,
@@ -81,6 +81,7 @@ __all__ = [
     "geopolrisk_table",
     "import_reliance",
     "import_sources",
+    "nir_table",
     "priorities",
     "reattribute_hubs",
 ]

@@ -324,3 +324,82 @@ def _pool_exposure(
         nir_year=nir_year,
         published_import_rank=out["supplier"].map(rank).astype("Int64"),
     )
+
+
+def nir_table(world: World, consumer: str, *, year: int | None = None) -> pd.DataFrame:
+    """A consumer's net import reliance per mineral: published beside derived from trade.
+
+    Parameters
+    ----------
+    world
+        The dataset.
+    consumer
+        ISO3 code, or a group such as ``EU27`` (derived figures only).
+    year
+        Calendar year [year]; None: the latest published year, and for the
+        derived figure the same year if the trade has it, else its latest year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mineral with a published figure or with trade: ``mineral``;
+        the published ``year``, ``nir_share``, ``qualifier``, ``source_id`` (NaN
+        or "" where none); ``derived_stage``, ``derived_year``,
+        ``derived_nir_share``, ``derived_qualifier``, ``derived_source_id``,
+        ``derived_note`` (:func:`critmin.world.trade.apparent_consumption`); and
+        ``difference`` = derived - published [share] where both are known.
+    """
+    label, _ = members_of(consumer)
+    published = _nir_rows(world, label)
+    if year is not None:
+        published = published[published["year"] <= int(year)]
+    published = _latest_by_mineral(published, None) if not published.empty else published
+    by_mineral = {str(r["mineral"]): r for r in published.to_dict(orient="records")}
+    traded = sorted(set(world.trade["mineral"]))
+    rows = []
+    for mineral in sorted(set(by_mineral) | set(traded)):
+        pub = by_mineral.get(mineral)
+        row: dict[str, object] = {
+            "mineral": mineral,
+            "year": pub["year"] if pub else pd.NA,
+            "nir_share": float(pub["nir_share"]) if pub else np.nan,
+            "qualifier": str(pub["qualifier"]) if pub else "",
+            "source_id": str(pub["source_id"]) if pub else "",
+        }
+        stage = default_trade_stage(world, mineral)
+        derived = None
+        if stage is not None:
+            years = trade_years(world, mineral, stage)
+            want = int(pub["year"]) if pub and year is None else year
+            if want is not None:
+                years = [y for y in years if y <= int(want)]
+            if years:
+                derived = apparent_consumption(world, label, mineral, stage=stage, years=years[-1])
+        d = derived.iloc[0] if derived is not None and not derived.empty else None
+        row.update(
+            {
+                "derived_stage": stage or "",
+                "derived_year": int(d["year"]) if d is not None else pd.NA,
+                "derived_nir_share": float(d["nir_share"]) if d is not None else np.nan,
+                "derived_qualifier": str(d["qualifier"]) if d is not None else "",
+                "derived_source_id": str(d["source_id"]) if d is not None else "",
+                "derived_note": str(d["note"]) if d is not None else "no trade data",
+            }
+        )
+        both = pub is not None and d is not None and np.isfinite(float(d["nir_share"]))
+        row["difference"] = (
+            float(d["nir_share"]) - float(pub["nir_share"])
+            if both and d is not None and pub
+            else np.nan
+        )
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise CritminError(
+            "no net import reliance, published or derivable, for this consumer",
+            where="consumer",
+            given=label,
+        )
+    out["year"] = out["year"].astype("Int64")
+    out["derived_year"] = out["derived_year"].astype("Int64")
+    return out

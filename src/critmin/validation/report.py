@@ -151,6 +151,37 @@ def eu_sr_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def nir_markdown(table: pd.DataFrame) -> str:
+    """A consumer's published NIR beside the one derived from trade, with a summary."""
+    both = table[table["nir_share"].notna() & table["derived_nir_share"].notna()]
+    close = both[both["difference"].abs() <= 0.1]
+    lines = [
+        f"Both figures exist for {len(both)} of {len(table)} minerals; they agree within 10 "
+        f"percentage points for {len(close)} ({', '.join(close['mineral']) or 'none'}).",
+        "",
+        "| mineral | published (year) | derived (stage, year) | difference | derived note |",
+        "|---|---|---|---|---|",
+    ]
+
+    def share(value: object, qualifier: object) -> str:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return "n/a"
+        mark = {">": "> ", "<": "< ", "E": "E "}.get(str(qualifier), "")
+        return f"{mark}{float(value):.0%}"  # type: ignore[arg-type]
+
+    for r in table.to_dict(orient="records"):
+        pub = share(r["nir_share"], r["qualifier"])
+        if not pd.isna(r["year"]):
+            pub += f" ({r['year']})"
+        der = share(r["derived_nir_share"], r["derived_qualifier"])
+        if r["derived_stage"]:
+            der += f" ({r['derived_stage']}, {r['derived_year']})"
+        diff = "n/a" if pd.isna(r["difference"]) else f"{r['difference'] * 100:+.0f} pp"
+        note = str(r["derived_note"]).replace("|", "/")
+        lines.append(f"| {r['mineral']} | {pub} | {der} | {diff} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
 def home_share_markdown(grid: pd.DataFrame, best: float) -> str:
     """The grid of :func:`fit_home_share` as a Markdown table."""
     lines = [
@@ -245,6 +276,7 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
         world, table, checks, scenario_dir
     )
     out["eu-supply-risk"] = eu_sr_markdown(risk.eu_sr_comparison(world))
+    out["us-nir"] = nir_markdown(risk.nir_table(world, "USA"))
     return out
 
 

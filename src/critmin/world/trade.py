@@ -342,6 +342,8 @@ def apparent_consumption(
                 qualifier = NirQualifier.NET_EXPORTER.value
             else:
                 nir = net / ac
+        if not np.isfinite(nir):
+            qualifier = ""
         trade_sources = sorted(set(rows["source_id"]))
         sources = [*trade_sources, *([prod.source_id] if prod.source_id else [])]
         out.append(
