@@ -70,26 +70,14 @@ def test_country_code_quirks(small: IngestResult) -> None:
     assert "no single successor" in text
 
 
-def test_germanium_years_and_gap(small: IngestResult) -> None:
+def test_germanium_rows_after_2006_are_not_used(small: IngestResult) -> None:
+    # the map ends 811230 in 2006 (HS 2007 moved germanium); the residual 2013 row
+    # (1,802 t at 1 kUSD, not germanium) is reported and left out
     trade = small.tables["trade"]
     ge = trade[trade["mineral"] == "germanium"]
-    assert sorted(ge["year"]) == [2015, 2016]
-    # the map said 2015-2020: the data's narrower span is reported
-    assert "the map's years are 2015-2020, the data has rows 2015-2016" in whys(small)
-
-
-def test_rows_outside_the_maps_years_are_not_used(tmp_path: Path, test_data: Path) -> None:
-    # germanium's HS 1992 code has residual rows after HS 2007 moved it: a map ending
-    # in 2015 leaves the 2016 row out, and says so
-    hs = pd.read_csv(test_data / "baci" / "hs_codes_small.csv", dtype=str, keep_default_na=False)
-    hs.loc[hs["hs_code"] == "811230", "last_year"] = "2015"
-    db = tmp_path / "baci.db"
-    with closing(sqlite3.connect(db)) as con:
-        con.executescript((test_data / "baci" / "baci_small.sql").read_text(encoding="utf-8"))
-    result = read_baci(db, hs)
-    ge = result.tables["trade"].query("mineral == 'germanium'")
-    assert ge["year"].tolist() == [2015]
-    assert "fall outside the map's years (2015-2015); not used" in whys(result)
+    assert sorted(ge["year"]) == [2005, 2006]
+    assert "1 rows in 2013-2013 fall outside the map's years (1995-2006); not used" in whys(small)
+    assert "the map's years are 1995-2006, the data has rows 2005-2013" in whys(small)
 
 
 def test_unmapped_and_unknown_codes_are_reported(small: IngestResult) -> None:

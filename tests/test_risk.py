@@ -717,3 +717,20 @@ def test_geopolrisk_import_risk_in_unit_interval(
     assert 0.0 <= out.import_risk <= 1.0
     assert 0.0 <= out.hhi <= 1.0
     assert out.score == pytest.approx(out.hhi * out.import_risk)
+
+
+def test_china_share_is_unknown_not_zero_when_folded_into_other_countries() -> None:
+    # tungsten: VNM 40, ROW 60 (China may be inside "other countries"): unknown, NaN;
+    # cobalt: COD 70, AUS 30 = the world total (every producer listed): China is 0
+    w = make_world(
+        production=[
+            ("tungsten", "mining", "VNM", 2023, 40),
+            ("tungsten", "mining", "ROW", 2023, 60),
+            ("cobalt", "mining", "COD", 2023, 70),
+            ("cobalt", "mining", "AUS", 2023, 30),
+        ],
+        totals=[("tungsten", "mining", 2023, 100), ("cobalt", "mining", 2023, 100)],
+    )
+    out = risk.concentration(w)
+    assert np.isnan(row(out, mineral="tungsten")["china_share"])
+    assert row(out, mineral="cobalt")["china_share"] == 0.0

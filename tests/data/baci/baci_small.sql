@@ -3,7 +3,8 @@
 -- and product lists. Figures are made up.
 -- Quirks reproduced: q NULL (kept, never zero), 490 'Other Asia, nes' (ISO3 S19,
 -- Taiwan), 58 Belgium-Luxembourg (to 1998), 530 Netherlands Antilles (ROW),
--- 811230 germanium with rows only to 2016, a code for no critmin mineral
+-- 811230 germanium with full rows to 2006 and a residual row in 2013 (HS 2007 moved
+-- germanium to other codes), a code for no critmin mineral
 -- (270900), a code the map does not list (999999), a negative value.
 
 CREATE TABLE "country_codes_V202401b" ("country_code" TEXT, "country_name" TEXT,
@@ -17,7 +18,8 @@ INSERT INTO "country_codes_V202401b" VALUES
   ('56', 'Belgium', 'BE', 'BEL'),
   ('530', 'Netherlands Antilles (...2010)', 'AN', 'ANT'),
   ('842', 'USA', 'US', 'USA'),
-  ('180', 'Dem. Rep. of the Congo', 'CD', 'COD');
+  ('180', 'Dem. Rep. of the Congo', 'CD', 'COD'),
+  ('608', 'Philippines', 'PH', 'PHL');
 
 CREATE TABLE "product_codes_HS92_V202401b" ("code" TEXT, "description" TEXT);
 INSERT INTO "product_codes_HS92_V202401b" VALUES
@@ -34,8 +36,9 @@ INSERT INTO "baci_trade" VALUES
   ('2022', '530', '392', 283691, '10', '1'),
   ('2022', '180', '156', 810510, '9000', '1000'),
   ('1996', '58', '842', 810510, '40', '4'),
-  ('2015', '156', '392', 811230, '60', '0.05'),
-  ('2016', '156', '392', 811230, '70', '0.06'),
+  ('2005', '156', '392', 811230, '60', '0.05'),
+  ('2006', '156', '392', 811230, '70', '0.06'),
+  ('2013', '608', '392', 811230, '1', '1802'),
   ('2022', '156', '392', 270900, '5', '10'),
   ('2022', '156', '392', 999999, '5', '10'),
   ('2022', '392', '410', 283691, '-5', '2');
