@@ -69,6 +69,10 @@ def allied_dependence(
         Calendar year [year]; None: each mineral's latest year with trade. A
         mineral whose trade ends earlier (germanium: 2016) uses its last year.
 
+    The stage is the one with trade on the production series' basis (refining
+    if both have it), so that the reliance can be derived: cobalt's is mining
+    (hydroxide in cobalt content; its refined oxides are traded in gross weight).
+
     Returns
     -------
     pandas.DataFrame
@@ -80,7 +84,7 @@ def allied_dependence(
     rows = []
     known = set(world.mineral_ids)
     for mineral in [m for m in minerals if m in known]:
-        stage = default_trade_stage(world, mineral)
+        stage = default_trade_stage(world, mineral, for_consumption=True)
         trade_year = _year_at_most(trade_years(world, mineral, stage), year) if stage else None
         gpr_year = geopolrisk_year(world, mineral, year)
         for consumer in consumers:

@@ -94,9 +94,30 @@ def trade_stages(world: World, mineral: str) -> list[str]:
     return [s.value for s in Stage if s.value in have]
 
 
-def default_trade_stage(world: World, mineral: str) -> str | None:
-    """Refining if the mineral has refining trade, else mining if it has mining trade."""
+def default_trade_stage(world: World, mineral: str, *, for_consumption: bool = False) -> str | None:
+    """Refining if the mineral has refining trade, else mining if it has mining trade.
+
+    With ``for_consumption``, a stage whose traded products are on its
+    production series' basis (so that apparent consumption can be derived) is
+    preferred: cobalt's refining trade is in gross weight, its mining trade in
+    cobalt content, so mining is chosen.
+    """
     stages = trade_stages(world, mineral)
+    if for_consumption:
+        codes = world.hs_codes
+        usable = [
+            s
+            for s in stages
+            if not codes.empty
+            and bool(
+                codes.loc[
+                    (codes["mineral"] == mineral) & (codes["stage"] == s),
+                    "same_basis_as_production",
+                ].any()
+            )
+        ]
+        if usable:
+            return usable[-1]
     return stages[-1] if stages else None
 
 
