@@ -382,3 +382,25 @@ def test_overlay_with_a_bad_cell_exits_2_with_its_line(tmp_path: Path) -> None:
     code, out = run("exposure", "JPN", "-m", "lithium", "--data", str(overlay))
     assert code == 2
     assert "trade.csv line 2, column value_t: below the allowed range" in out
+
+
+def test_risk_allies_view() -> None:
+    code, out = run("risk", "--allies", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["consumer"] for r in rows} == {
+        "USA",
+        "JPN",
+        "KOR",
+        "DEU",
+        "EU27",
+        "CAN",
+        "AUS",
+        "GBR",
+    }
+    assert len({r["mineral"] for r in rows}) == 10
+    by = {(r["consumer"], r["mineral"]): r for r in rows}
+    assert by[("KOR", "graphite")]["top_supplier"] == "CHN"
+    # gallium has no HS 1992 code in the data: unknown, and the note says why
+    assert by[("JPN", "gallium")]["nir_share"] is None
+    assert "no code" in by[("JPN", "gallium")]["note"]
