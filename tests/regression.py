@@ -1,0 +1,92 @@
+"""Regression snapshots of every shipped scenario: summary.json and results.nc.
+
+A snapshot runs a scenario with :data:`PATHS` paths and its own seed through the
+code path of ``critmin simulate`` (simulate, to_dataset, write_run), reads the
+written ``summary.json`` and ``results.nc`` back, and records the summary and,
+for every variable and coordinate of the dataset, its dims, dtype, shape and the
+sha256 of its bytes. tests/test_regression.py compares the current code with
+the stored snapshots in tests/data/regression/, so a restructuring that changes
+any number, to the last bit, fails.
+
+Write the snapshots (only when a change of numbers is intended, and say so in the
+commit): ``python tests/regression.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+FIXTURES = Path(__file__).resolve().parent / "data" / "regression"
+PATHS = 64
+
+
+def scenario_files() -> list[Path]:
+    """Every shipped scenario file."""
+    return sorted(SCENARIOS.glob("*.yaml"))
+
+
+def _array_record(array: xr.DataArray) -> dict[str, Any]:
+    values = np.ascontiguousarray(array.values)
+    if values.dtype.kind in "OUS":
+        data = json.dumps([str(v) for v in values.ravel().tolist()]).encode()
+    else:
+        data = values.tobytes()
+    return {
+        "dims": list(array.dims),
+        "dtype": str(values.dtype),
+        "shape": list(values.shape),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def snapshot(path: Path) -> dict[str, Any]:
+    """Run one scenario and record what its run folder holds."""
+    from critmin.engine.run import simulate
+    from critmin.results import to_dataset, write_run
+    from critmin.scenario import load_scenario
+    from critmin.world.load import load_world
+
+    scenario = load_scenario(path)
+    run = simulate(load_world(), scenario, paths=PATHS)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "run"
+        write_run(run, to_dataset(run), folder)
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        ds = xr.load_dataset(folder / "results.nc", engine="scipy")
+    return {
+        "scenario": path.stem,
+        "paths": PATHS,
+        "summary": summary,
+        "variables": {str(k): _array_record(v) for k, v in ds.data_vars.items()},
+        "coords": {str(k): _array_record(v) for k, v in ds.coords.items()},
+    }
+
+
+def fixture_path(path: Path) -> Path:
+    """Where the snapshot of a scenario file is stored."""
+    return FIXTURES / f"{path.stem}.json"
+
+
+def main() -> int:
+    """Write the snapshot of every shipped scenario."""
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    for path in scenario_files():
+        fixture_path(path).write_text(
+            json.dumps(snapshot(path), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        sys.stdout.write(f"{path.stem}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
