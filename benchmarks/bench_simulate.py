@@ -69,12 +69,12 @@ def child(scenario_file: Path, paths: int, workers: int | None) -> dict[str, Any
     from critmin.results import to_dataset, write_run
 
     imported = time.perf_counter()
-    scenario, world = _load_checked(scenario_file, None)
+    model = _load_checked(scenario_file, None)
     loaded = time.perf_counter()
     # the first call loads the compiled functions from numba's cache: timed apart
-    simulate(world, scenario, paths=min(paths, CHUNK), workers=workers)
+    simulate(model, paths=min(paths, CHUNK), workers=workers)
     warm = time.perf_counter()
-    run = simulate(world, scenario, paths=paths, workers=workers)
+    run = simulate(model, paths=paths, workers=workers)
     simulated = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         write_run(run, to_dataset(run), Path(tmp) / "run")
@@ -82,7 +82,7 @@ def child(scenario_file: Path, paths: int, workers: int | None) -> dict[str, Any
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the probe
     probe_s = probe()
     minerals = len(run.stats)
-    months = scenario.horizon_months
+    months = model.horizon
     return {
         "paths": paths,
         "minerals": minerals,

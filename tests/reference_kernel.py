@@ -24,9 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.engine.events import MineralEvents, Restriction
-from critmin.engine.kernel import Params, Trajectories
-from critmin.engine.market import MineralMarket
-from critmin.engine.policies import DAYS_PER_MONTH, MineralPolicies
+from critmin.engine.kernel import Trajectories
+from critmin.model import DAYS_PER_MONTH, MineralMarket, MineralPolicies, Params
 
 
 def _groups(restrictions: list[Restriction], stage: str, n: int) -> tuple[np.ndarray, list[int]]:

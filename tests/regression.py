@@ -52,12 +52,13 @@ def _array_record(array: xr.DataArray) -> dict[str, Any]:
 def snapshot(path: Path) -> dict[str, Any]:
     """Run one scenario and record what its run folder holds."""
     from critmin.engine.run import simulate
+    from critmin.model import build_model
     from critmin.results import to_dataset, write_run
     from critmin.scenario import load_scenario
     from critmin.world.load import load_world
 
     scenario = load_scenario(path)
-    run = simulate(load_world(), scenario, paths=PATHS)
+    run = simulate(build_model(load_world(), scenario), paths=PATHS)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "run"
         write_run(run, to_dataset(run), folder)

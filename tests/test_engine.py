@@ -11,10 +11,9 @@ import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from critmin.engine.market import build_market, pool_flows
-from critmin.engine.policies import DAYS_PER_MONTH
 from critmin.engine.run import simulate
 from critmin.errors import CritminError
+from critmin.model import DAYS_PER_MONTH, build_market, build_model, pool_flows
 from critmin.results import to_dataset
 from critmin.scenario import ScenarioError, parse_scenario
 from critmin.world.load import World, load_world
@@ -39,7 +38,7 @@ def scenario(**fields: Any) -> Any:
 
 
 def run(world: World, **fields: Any) -> xr.Dataset:
-    return to_dataset(simulate(world, scenario(**fields)))
+    return to_dataset(simulate(build_model(world, scenario(**fields))))
 
 
 def ban(minerals: list[str], targets: list[str], **extra: Any) -> dict[str, Any]:
@@ -242,10 +241,11 @@ def test_same_seed_bit_identical_whatever_the_batch_size(world: World) -> None:
         {"type": "stochastic_restrictions", "minerals": ["rare-earths", "antimony"]},
     ]
     sc = scenario(horizon_months=24, paths=300, seed=42, events=events)
-    results = [to_dataset(simulate(world, sc, batch_size=b)) for b in (64, 200, 1024)]
+    model = build_model(world, sc)
+    results = [to_dataset(simulate(model, batch_size=b)) for b in (64, 200, 1024)]
     for other in results[1:]:
         xr.testing.assert_identical(results[0], other)
-    different = to_dataset(simulate(world, sc, seed=43))
+    different = to_dataset(simulate(model, seed=43))
     assert not different.equals(results[0])
 
 
@@ -367,7 +367,7 @@ def test_more_initial_reserve_never_raises_expected_shortfall(
 
 def test_unknown_mineral_in_scenario_is_reported_with_its_path(world: World) -> None:
     with pytest.raises(ScenarioError) as info:
-        simulate(world, scenario(events=[ban(["galium"], ["USA"])]))
+        build_model(world, scenario(events=[ban(["galium"], ["USA"])]))
     assert any(
         p.startswith("events[0].minerals[0]: unknown mineral 'galium'") for p in info.value.problems
     )
@@ -381,7 +381,7 @@ def test_reserve_member_without_demand_is_refused(world: World) -> None:
         "target": {"tonnes": 1},
     }
     with pytest.raises(CritminError, match="not consumers of gallium"):
-        simulate(world, scenario(policies={"reserves": [reserve]}))
+        build_model(world, scenario(policies={"reserves": [reserve]}))
 
 
 def test_outage_of_a_non_producer_is_refused(world: World) -> None:
@@ -392,7 +392,7 @@ def test_outage_of_a_non_producer_is_refused(world: World) -> None:
         "share_lost": 0.5,
     }
     with pytest.raises(ScenarioError) as info:
-        simulate(world, scenario(events=[event]))
+        build_model(world, scenario(events=[event]))
     assert "FRA does not produce cobalt" in info.value.problems[0]
 
 
@@ -402,8 +402,6 @@ def test_reserve_budget_is_a_total_split_by_target_value(tiny: World) -> None:
     Gallium's target is worth 4.5 M$ and graphite's 10 k$, so gallium gets
     2.255 M$ x 4.5 / 4.51 = 2.25 M$ (5 t at 450 $/kg) and graphite 5 k$ (5 t at 1 $/kg).
     """
-    from critmin.engine.run import prepare
-
     reserve = {
         "holder": "usa",
         "members": {"USA": 1.0},
@@ -421,8 +419,11 @@ def test_reserve_budget_is_a_total_split_by_target_value(tiny: World) -> None:
         "market": {"base_prices_usd_per_kg": {"gallium": 450.0, "graphite": 1.0}},
         "policies": {"reserves": [reserve]},
     }
-    markets, policies, _ = prepare(tiny, scenario(**fields))
-    parts = {m.mineral: p.reserves[0].budget_usd for m, p in zip(markets, policies, strict=True)}
+    model = build_model(tiny, scenario(**fields))
+    parts = {
+        m.mineral: p.reserves[0].budget_usd
+        for m, p in zip(model.markets, model.policies, strict=True)
+    }
     assert parts == pytest.approx({"gallium": 2.25e6, "graphite": 5.0e3}, rel=1e-12)
     ds = run(tiny, **fields)
     spent = ds["reserve_purchase_usd"].sel(holder="usa")

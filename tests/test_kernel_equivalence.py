@@ -29,9 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from critmin.engine.events import CHUNK, realise
-from critmin.engine.kernel import Params, Trajectories, run_kernel, split_range
-from critmin.engine.run import prepare, simulate
+from critmin.engine.kernel import Trajectories, run_kernel, split_range
+from critmin.engine.run import simulate
 from critmin.engine.stats import Histogram, Sum, linear_edges, log_edges
+from critmin.model import Params, build_model
 from critmin.results import to_dataset
 from critmin.scenario import Scenario, parse_scenario
 from critmin.world.load import World, load_world
@@ -301,12 +302,12 @@ def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float
 
 def compare_kernels(world: World, scenario: Scenario, chunks: list[int] | None = None) -> None:
     """Run every mineral of ``scenario`` through both kernels for one batch."""
-    markets, policies, calibrations = prepare(world, scenario)
-    params = Params.from_scenario(scenario)
+    model = build_model(world, scenario)
+    markets, policies, params = list(model.markets), list(model.policies), model.params
     if chunks is None:
         chunks = list(range(-(-scenario.paths // CHUNK)))
     n = sum(min(CHUNK, scenario.paths - c * CHUNK) for c in chunks)
-    events = realise(scenario, markets, chunks, scenario.paths, calibrations)
+    events = realise(model.events, markets, model.seed, model.horizon, chunks, scenario.paths)
     for market, policy in zip(markets, policies, strict=True):
         # the reference divides by requests that can be subnormal (1e-312 t): the quotient
         # overflows to inf and min(1, inf) = 1 is the intended result, so no warning
@@ -475,10 +476,11 @@ def test_a_later_partial_batch_agrees_with_the_reference(world: World) -> None:
 
 def test_kernel_is_bit_identical_whatever_the_threads(world: World) -> None:
     scenario = everything(paths=300)
-    markets, policies, calibrations = prepare(world, scenario)
+    model = build_model(world, scenario)
+    markets, policies = list(model.markets), list(model.policies)
     params = Params(48, 0.5, 10.0, 0.5, 45.0, 0.1, 1.0)
     chunks = list(range(5))
-    events = realise(scenario, markets, chunks, scenario.paths, calibrations)
+    events = realise(model.events, markets, model.seed, model.horizon, chunks, scenario.paths)
     for market, policy in zip(markets, policies, strict=True):
         one = run_kernel(market, events[market.mineral], policy, params, 300, workers=1)
         three = run_kernel(market, events[market.mineral], policy, params, 300, workers=3)
@@ -488,9 +490,10 @@ def test_kernel_is_bit_identical_whatever_the_threads(world: World) -> None:
 
 def test_run_is_bit_identical_whatever_the_workers_and_batches(world: World) -> None:
     scenario = everything(paths=333, horizon_months=24)
-    reference = to_dataset(simulate(world, scenario, workers=1, batch_size=1024))
+    model = build_model(world, scenario)
+    reference = to_dataset(simulate(model, workers=1, batch_size=1024))
     for workers, batch in ((2, 1024), (2, 64), (3, 200), (1, 128)):
-        other = to_dataset(simulate(world, scenario, workers=workers, batch_size=batch))
+        other = to_dataset(simulate(model, workers=workers, batch_size=batch))
         xr.testing.assert_identical(reference, other)
 
 

@@ -18,9 +18,9 @@ import pandas as pd
 import xarray as xr
 
 from critmin import __version__
-from critmin.engine.policies import DAYS_PER_MONTH
 from critmin.engine.run import RunOutput
 from critmin.errors import CritminError
+from critmin.model import DAYS_PER_MONTH
 from critmin.scenario import dump_scenario
 
 #: Quantiles reported for per-path totals.
@@ -42,7 +42,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
     minerals = [s.market.mineral for s in stats]
     consumers = sorted({c for s in stats for c in s.market.consumers} - {"ROW"}) + ["ROW", WORLD]
     holders = sorted({p.holder for s in stats for p in s.policies.reserves})
-    T = run.scenario.horizon_months
+    T = run.model.horizon
     M, C, H = len(minerals), len(consumers), len(holders)
     nan = np.nan
 
@@ -172,7 +172,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             "holder": holders,
         },
         attrs={
-            "scenario": run.scenario.name,
+            "scenario": run.model.name,
             "paths": run.paths,
             "seed": run.seed,
             "horizon_months": T,
@@ -288,10 +288,10 @@ def summary(ds: xr.Dataset, run: RunOutput) -> dict[str, Any]:
             "reserves": reserves,
         }
     return {
-        "scenario": run.scenario.name,
+        "scenario": run.model.name,
         "paths": run.paths,
         "seed": run.seed,
-        "horizon_months": run.scenario.horizon_months,
+        "horizon_months": run.model.horizon,
         "critmin_version": __version__,
         "minerals": minerals,
         "mass_balance_max_rel_error": float(ds["mass_balance_max_rel_error"].max())
@@ -384,7 +384,7 @@ def write_run(run: RunOutput, ds: xr.Dataset, folder: Path) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     result = summary(ds, run)
     (folder / SUMMARY_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    (folder / SCENARIO_FILE).write_text(dump_scenario(run.scenario), encoding="utf-8")
+    (folder / SCENARIO_FILE).write_text(dump_scenario(run.model.scenario), encoding="utf-8")
     ds.to_netcdf(folder / NETCDF_FILE, engine="scipy")
     table = summary_table(ds)
     table.to_csv(folder / "summary.csv", index=False)
@@ -392,7 +392,7 @@ def write_run(run: RunOutput, ds: xr.Dataset, folder: Path) -> dict[str, Any]:
     monthly = monthly_table(ds)
     monthly.to_csv(folder / "monthly.csv", index=False)
     monthly.to_parquet(folder / "monthly.parquet", index=False)
-    iamc_table(ds, run.scenario.name).to_csv(folder / "iamc.csv", index=False)
+    iamc_table(ds, run.model.name).to_csv(folder / "iamc.csv", index=False)
     return result
 
 

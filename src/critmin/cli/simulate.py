@@ -29,7 +29,7 @@ from critmin.cli.app import (
     vulnerability_report,
 )
 from critmin.errors import CritminError
-from critmin.scenario import ScenarioError, check_against_world, json_schema, load_scenario
+from critmin.scenario import ScenarioError, json_schema, load_scenario
 
 scenario_app = typer.Typer(
     help="Write the scenario JSON Schema, or validate a scenario file.", no_args_is_help=True
@@ -54,22 +54,18 @@ def scenario_schema(
         out.print(f"schema written to {out_file}", highlight=False)
 
 
-def _load_checked(path: Path, data: Path | None, source: str | None = None) -> tuple[Any, Any]:
-    """A scenario validated against its schema and against the dataset."""
-    from critmin.engine.run import prepare
+def _load_checked(path: Path, data: Path | None, source: str | None = None) -> Any:
+    """A scenario validated against its schema and built on the dataset (a Model)."""
+    from critmin.model import build_model
 
     scenario = load_scenario(path)
     world = _world(data, source)
-    problems = check_against_world(scenario, world)
-    if problems:
-        raise ScenarioError(str(path), problems)
     try:
-        prepare(world, scenario)
+        return build_model(world, scenario)
     except ScenarioError as exc:
         raise ScenarioError(str(path), exc.problems) from None
     except CritminError as exc:
         raise ScenarioError(str(path), [exc.message]) from None
-    return scenario, world
 
 
 @scenario_app.command("validate")
@@ -79,7 +75,7 @@ def scenario_validate(
     data: DataOption = None,
 ) -> None:
     """Check a scenario file: every error is listed with its path in the file."""
-    scenario, _ = _load_checked(file, data)
+    scenario = _load_checked(file, data).scenario
     out.print(
         f"{file}: valid ({len(scenario.events)} events, {len(scenario.mineral_ids())} minerals, "
         f"{scenario.horizon_months} months, {scenario.paths} paths)",
@@ -111,19 +107,19 @@ def simulate_command(
     source: SourceOption = None,
 ) -> None:
     """Run a stress-test scenario; write summary.json and the results files."""
-    scenario, world = _load_checked(scenario_file, data, source)
-    folder = out_dir or Path("runs") / scenario.name
-    run_to_folder(scenario, world, folder, paths=paths, seed=seed, batch_size=batch_size)
+    model = _load_checked(scenario_file, data, source)
+    folder = out_dir or Path("runs") / model.name
+    run_to_folder(model, folder, paths=paths, seed=seed, batch_size=batch_size)
 
 
 def run_to_folder(
-    scenario: Any, world: Any, folder: Path, *, paths: int | None, seed: int | None, batch_size: int
+    model: Any, folder: Path, *, paths: int | None, seed: int | None, batch_size: int
 ) -> dict[str, Any]:
     """Simulate with a progress bar, write the run folder, print the headline table."""
     from critmin.engine.run import simulate
     from critmin.results import to_dataset, write_run
 
-    total = paths or scenario.paths
+    total = paths or model.paths
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -134,10 +130,9 @@ def run_to_folder(
         console=err,
         transient=not err.is_terminal,
     ) as bar:
-        task = bar.add_task(scenario.name, total=total)
+        task = bar.add_task(model.name, total=total)
         run = simulate(
-            world,
-            scenario,
+            model,
             paths=paths,
             seed=seed,
             batch_size=batch_size,
@@ -161,7 +156,7 @@ def run_to_folder(
     emit(
         pd.DataFrame(rows),
         Format.TABLE,
-        title=f"{scenario.name}: {run.paths:,} paths, seed {run.seed}",
+        title=f"{model.name}: {run.paths:,} paths, seed {run.seed}",
     )
     out.print(
         f"mass balance max relative error {result['mass_balance_max_rel_error']:.2e}; "
@@ -220,9 +215,9 @@ def demo_command(
             given=str(scenario_file),
             allowed="a scenario file (run from the project folder for scenarios/)",
         )
-    scenario, world = _load_checked(scenario_file, data)
-    folder = out_dir / scenario.name
-    run_to_folder(scenario, world, folder, paths=paths, seed=None, batch_size=1024)
+    model = _load_checked(scenario_file, data)
+    folder = out_dir / model.name
+    run_to_folder(model, folder, paths=paths, seed=None, batch_size=1024)
     report = simulation_report(folder)
     out.print(f"stress-test report written to {report}", highlight=False)
 

@@ -33,39 +33,13 @@ import numpy as np
 
 from critmin.engine.compiled import BLOCK, FINAL, MINING, simulate_blocks
 from critmin.engine.events import MineralEvents, Restriction
-from critmin.engine.market import MineralMarket
-from critmin.engine.policies import DAYS_PER_MONTH, MineralPolicies
-from critmin.scenario import Scenario
-
-#: Release allocation rules, as the codes the compiled kernel uses.
-ALLOCATION_CODES = {"by_shortfall": 0, "by_consumption": 1, "by_cost_share": 2}
-
-
-@dataclass(frozen=True)
-class Params:
-    """Market parameters the kernel needs [see :class:`critmin.scenario.Market`]."""
-
-    horizon: int
-    price_adjustment_share: float
-    max_price_ratio: float
-    rerouting_share: float
-    inventory_days: float
-    restock_share_per_month: float
-    withheld_home_share: float
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> Params:
-        """The parameters of ``scenario`` (its horizon and market section)."""
-        market = scenario.market
-        return cls(
-            horizon=scenario.horizon_months,
-            price_adjustment_share=market.price_adjustment_share,
-            max_price_ratio=market.max_price_ratio,
-            rerouting_share=market.rerouting_share,
-            inventory_days=market.inventory_days,
-            restock_share_per_month=market.restock_share_per_month,
-            withheld_home_share=market.withheld_home_share,
-        )
+from critmin.model import (
+    ALLOCATION_CODES,
+    DAYS_PER_MONTH,
+    MineralMarket,
+    MineralPolicies,
+    Params,
+)
 
 
 @dataclass

@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from critmin.engine.events import CHUNK, Calibration, MineralEvents, calibrate_restrictions, realise
-from critmin.engine.kernel import Params, Trajectories, run_kernel
-from critmin.engine.market import MineralMarket, build_markets
-from critmin.engine.policies import MineralPolicies, compile_policies, split_budgets
+from critmin.engine.events import CHUNK, MineralEvents, realise
+from critmin.engine.kernel import Trajectories, run_kernel
 from critmin.engine.stats import Histogram, Sum, chunk_sizes, linear_edges, log_edges
-from critmin.scenario import Scenario, ScenarioError, StochasticRestrictions, check_against_world
-from critmin.world.load import World
+from critmin.model import MineralMarket, MineralPolicies, Model, Params
 
 #: Default paths per batch (rounded to whole chunks).
 DEFAULT_BATCH = 1024
@@ -228,12 +225,11 @@ def _per_path(
 class RunOutput:
     """Everything a run produces before it is labelled (see :mod:`critmin.results`)."""
 
-    scenario: Scenario
+    model: Model
     paths: int
     seed: int
     batch_size: int
     stats: list[MineralStats]
-    calibrations: dict[int, Calibration]
 
 
 def batches(n_paths: int, batch_size: int) -> Iterator[list[int]]:
@@ -242,35 +238,6 @@ def batches(n_paths: int, batch_size: int) -> Iterator[list[int]]:
     per = max(1, -(-batch_size // CHUNK))
     for start in range(0, n_chunks, per):
         yield list(range(start, min(start + per, n_chunks)))
-
-
-def prepare(
-    world: World, scenario: Scenario
-) -> tuple[list[MineralMarket], list[MineralPolicies], dict[int, Calibration]]:
-    """Baseline markets, compiled policies and generator calibrations."""
-    markets = build_markets(world, scenario)
-    policies = [compile_policies(scenario, m) for m in markets]
-    split_budgets(markets, policies)
-    calibrations = {
-        i: calibrate_restrictions(world, e.imposer)
-        for i, e in enumerate(scenario.events)
-        if isinstance(e, StochasticRestrictions)
-        and (e.rate_per_year is None or e.severity_share is None or e.mean_duration_months is None)
-    }
-    for i, e in enumerate(scenario.events):
-        if isinstance(e, StochasticRestrictions) and i not in calibrations:
-            calibrations[i] = Calibration(0, 1, 0, (0, 1), 0, 0, 0, 0, ())
-    return markets, policies, calibrations
-
-
-def _max_surge(scenario: Scenario) -> float:
-    from critmin.scenario import DemandSurge, value_bounds
-
-    total = 0.0
-    for e in scenario.events:
-        if isinstance(e, DemandSurge):
-            total += max(value_bounds(e.increase_share)[1], 0.0)
-    return total
 
 
 def default_workers() -> int:
@@ -304,8 +271,7 @@ def _step(
 
 
 def simulate(
-    world: World,
-    scenario: Scenario,
+    model: Model,
     *,
     paths: int | None = None,
     seed: int | None = None,
@@ -313,16 +279,14 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> RunOutput:
-    """Run ``scenario`` on ``world``; return the streaming statistics.
+    """Run ``model``; return the streaming statistics.
 
     Parameters
     ----------
-    world
-        The dataset.
-    scenario
-        A validated scenario.
+    model
+        A model built by :func:`critmin.model.build_model`.
     paths, seed
-        Override the scenario's number of paths and seed.
+        Paths [paths] and seed; None for the scenario's.
     batch_size
         Paths per batch [paths]; rounded up to whole chunks of 64. Affects
         memory and speed only, never the results.
@@ -341,34 +305,30 @@ def simulate(
     the others, and each mineral's statistics receive the batches in order,
     so the results are bit-identical whatever the number of threads.
     """
-    if paths is not None or seed is not None:
-        scenario = scenario.model_copy(
-            update={
-                "paths": paths or scenario.paths,
-                "seed": scenario.seed if seed is None else seed,
-            }
-        )
-    problems = check_against_world(scenario, world)
-    if problems:
-        raise ScenarioError(f"scenario {scenario.name}", problems)
-    markets, policies, calibrations = prepare(world, scenario)
-    params = Params.from_scenario(scenario)
-    surge = _max_surge(scenario)
+    n_paths = model.paths if paths is None else int(paths)
+    run_seed = model.seed if seed is None else int(seed)
+    markets = list(model.markets)
+    policies = list(model.policies)
+    params = model.params
     stats = [
-        MineralStats.create(m, p, scenario.horizon_months, surge, scenario.market.max_price_ratio)
+        MineralStats.create(m, p, model.horizon, model.max_surge_share, params.max_price_ratio)
         for m, p in zip(markets, policies, strict=True)
     ]
     threads = max(1, default_workers() if workers is None else int(workers))
     per_mineral = min(threads, max(len(markets), 1))
     kernel_workers = max(1, threads // per_mineral)
-    plan = list(batches(scenario.paths, batch_size))
+    plan = list(batches(n_paths, batch_size))
     cost = [0.0] * len(markets)  # seconds each mineral took in the last batch
     buffers: list[Trajectories | None] = [None] * len(markets)
     done = 0
+
+    def draw_events(chunks: list[int]) -> dict[str, MineralEvents]:
+        return realise(model.events, markets, run_seed, model.horizon, chunks, n_paths)
+
     with ThreadPoolExecutor(per_mineral) as pool:
-        events = realise(scenario, markets, plan[0], scenario.paths, calibrations) if plan else {}
+        events = draw_events(plan[0]) if plan else {}
         for b, chunks in enumerate(plan):
-            sizes = chunk_sizes(chunks, scenario.paths)
+            sizes = chunk_sizes(chunks, n_paths)
             # the slowest minerals first, so the threads finish together
             order = sorted(range(len(markets)), key=lambda i: -cost[i])
             futures = {
@@ -387,10 +347,10 @@ def simulate(
             }
             # draw the next batch's events while the threads work on this one
             if b + 1 < len(plan):
-                events = realise(scenario, markets, plan[b + 1], scenario.paths, calibrations)
+                events = draw_events(plan[b + 1])
             for i, future in futures.items():
                 cost[i], buffers[i] = future.result()
             done += int(sum(sizes))
             if progress is not None:
                 progress(done)
-    return RunOutput(scenario, scenario.paths, scenario.seed, batch_size, stats, calibrations)
+    return RunOutput(model, n_paths, run_seed, batch_size, stats)

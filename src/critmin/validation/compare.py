@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from critmin.engine.market import MineralMarket
 from critmin.engine.run import RunOutput, simulate
 from critmin.errors import CritminError
+from critmin.model import MineralMarket, build_model
 from critmin.results import to_dataset
 from critmin.scenario import Scenario, load_scenario
 from critmin.validation.checks import (
@@ -59,7 +59,7 @@ def _months(window: tuple[str, str], start: str) -> list[int]:
 
 
 def _simulate(world: World, scenario: Scenario) -> RunOutput:
-    return simulate(world, scenario, paths=PATHS, seed=SEED)
+    return simulate(build_model(world, scenario), paths=PATHS, seed=SEED)
 
 
 def run_replay(

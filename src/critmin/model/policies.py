@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin import countries
-from critmin.engine.market import MineralMarket, pool_flows
 from critmin.errors import CritminError
+from critmin.model.market import MineralMarket, pool_flows
 from critmin.scenario import BuyersClub, PriceFloor, Quantity, Reserve, Scenario
 
 #: Average days per month [days].

@@ -4,7 +4,7 @@
 :class:`MineralMarket` per simulated mineral: plain arrays of baseline monthly
 output by producer, demand by consumer, the baseline flow matrices between
 stages, capacities, the base price and the elasticities. Everything here is
-deterministic; the monthly dynamics are in :mod:`critmin.engine.run`.
+deterministic; the monthly dynamics are in :mod:`critmin.engine`.
 
 Equations and assumptions are in docs/methods.md, section "Disruption simulator".
 """
@@ -633,19 +633,9 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
 
 
 def build_markets(world: World, scenario: Scenario) -> list[MineralMarket]:
-    """One :class:`MineralMarket` per mineral the scenario simulates.
-
-    Raises :class:`~critmin.scenario.ScenarioError` when an event names
-    countries that are not buyers of a mineral (it would do nothing).
-    """
-    from critmin.engine.events import check_targets
-    from critmin.scenario import ScenarioError
-
-    markets = [build_market(world, scenario, m) for m in scenario.mineral_ids()]
-    problems = check_targets(scenario, markets)
-    if problems:
-        raise ScenarioError(f"scenario {scenario.name}", problems)
-    return markets
+    """One :class:`MineralMarket` per mineral the scenario simulates (unchecked:
+    :func:`critmin.model.build_model` checks the events against them)."""
+    return [build_market(world, scenario, m) for m in scenario.mineral_ids()]
 
 
 def baseline_table(markets: list[MineralMarket]) -> pd.DataFrame:

@@ -1,0 +1,37 @@
+"""Market parameters of a model: the scenario's ``market`` section and horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from critmin.scenario import Scenario
+
+#: Release allocation rules, as the codes the compiled kernel uses.
+ALLOCATION_CODES = {"by_shortfall": 0, "by_consumption": 1, "by_cost_share": 2}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Market parameters the kernel needs [see :class:`critmin.scenario.Market`]."""
+
+    horizon: int
+    price_adjustment_share: float
+    max_price_ratio: float
+    rerouting_share: float
+    inventory_days: float
+    restock_share_per_month: float
+    withheld_home_share: float
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> Params:
+        """The parameters of ``scenario`` (its horizon and market section)."""
+        market = scenario.market
+        return cls(
+            horizon=scenario.horizon_months,
+            price_adjustment_share=market.price_adjustment_share,
+            max_price_ratio=market.max_price_ratio,
+            rerouting_share=market.rerouting_share,
+            inventory_days=market.inventory_days,
+            restock_share_per_month=market.restock_share_per_month,
+            withheld_home_share=market.withheld_home_share,
+        )
