@@ -64,12 +64,17 @@ def probe(repeat: int = 5, n: int = 10**7) -> float:
 def child(scenario_file: Path, paths: int, workers: int | None) -> dict[str, Any]:
     """One measured run in this process, through the command's code path."""
     start = time.perf_counter()
-    from critmin.cli.simulate import _load_checked
+    from critmin.cli.simulate import _load_checked  # noqa: F401  (the command's imports)
     from critmin.engine.run import simulate
+    from critmin.model import build_model
     from critmin.results import to_dataset, write_run
+    from critmin.scenario import load_scenario
+    from critmin.world.load import load_world
 
     imported = time.perf_counter()
-    model = _load_checked(scenario_file, None)
+    world = load_world()
+    world_loaded = time.perf_counter()
+    model = build_model(world, load_scenario(scenario_file))
     loaded = time.perf_counter()
     # the first call loads the compiled functions from numba's cache: timed apart
     simulate(model, paths=min(paths, CHUNK), workers=workers)
@@ -88,6 +93,8 @@ def child(scenario_file: Path, paths: int, workers: int | None) -> dict[str, Any
         "minerals": minerals,
         "months": months,
         "import_s": imported - start,
+        "load_world_s": world_loaded - imported,
+        "build_model_s": loaded - world_loaded,
         "load_check_s": loaded - imported,
         "first_call_s": warm - loaded,
         "simulate_s": simulated - warm,

@@ -457,20 +457,26 @@ def reattribute_hubs(
     carried = [c for c in ("quantity_t", "value_usd") if c in flows.columns]
     origins = sorted(set(flows["exporter"]) | set(hub_list))
     index = {c: i for i, c in enumerate(origins)}
+    position = {h: k for k, h in enumerate(hub_list)}
     n_h = len(hub_list)
     pool = np.zeros(n_h)
     direct = np.zeros((n_h, len(origins)))
     among = np.zeros((n_h, n_h))
+    into_hubs = flows[flows["importer"].isin(position)]
+    groups = dict(list(into_hubs.groupby("importer", sort=False)))
     for k, hub in enumerate(hub_list):
         own = float(production.get(hub, 0.0)) if len(production) else 0.0
-        into = flows[flows["importer"] == hub]
+        into = groups.get(hub, into_hubs.iloc[0:0])
         pool[k] = own + float(into["quantity_t"].sum())
         direct[k, index[hub]] += own
-        for exporter, q in zip(into["exporter"], into["quantity_t"], strict=True):
-            if exporter in hub_list:
-                among[k, hub_list.index(exporter)] += q
-            else:
-                direct[k, index[exporter]] += q
+        exporters = into["exporter"].to_numpy()
+        q = into["quantity_t"].to_numpy(dtype=float)
+        from_hub = np.array([e in position for e in exporters], dtype=bool)
+        # summed cell by cell in row order, as a loop over the rows would
+        np.add.at(among[k], np.array([position[e] for e in exporters[from_hub]], dtype=int),
+                  q[from_hub])  # fmt: skip
+        np.add.at(direct[k], np.array([index[e] for e in exporters[~from_hub]], dtype=int),
+                  q[~from_hub])  # fmt: skip
     active = pool > 0
     mix: np.ndarray = np.zeros((n_h, len(origins)))
     if active.any():
@@ -492,22 +498,28 @@ def reattribute_hubs(
         for k, hub in enumerate(hub_list):
             if active[k]:
                 mix[k, index[hub]] += untraced[k]
-    parts = [flows[~flows["exporter"].isin(hub_list)].assign(via="")]
     for k, hub in enumerate(hub_list):
-        out_of = flows[flows["exporter"] == hub]
-        if out_of.empty:
-            continue
         if not active[k]:
-            parts.append(out_of.assign(via=""))
-            continue
-        weights = mix[k]
-        nonzero = np.flatnonzero(weights > 0)
-        for j in nonzero:
-            scaled = {c: out_of[c] * weights[j] for c in carried}
-            parts.append(
-                out_of.assign(exporter=origins[j], via=hub if origins[j] != hub else "", **scaled)
-            )
-    combined = pd.concat(parts, ignore_index=True)
+            mix[k, :] = 0.0
+            mix[k, index[hub]] = 1.0  # a hub with nothing to trace keeps its exports
+    is_hub = flows["exporter"].isin(position).to_numpy()
+    direct_flows = flows[~is_hub].assign(via="")
+    out_of = flows[is_hub]
+    hub_of = np.array([position[e] for e in out_of["exporter"]], dtype=int)
+    weights = mix[hub_of] if len(out_of) else np.zeros((0, len(origins)))
+    row, origin = np.nonzero(weights > 0)
+    # order as hub by hub, origin by origin, then the hub's flows in their own order
+    order = np.lexsort((row, origin, hub_of[row]))
+    row, origin = row[order], origin[order]
+    expanded = out_of.iloc[row].reset_index(drop=True)
+    w = weights[row, origin]
+    names = np.array(origins, dtype=object)[origin]
+    hub_names = expanded["exporter"].to_numpy()
+    scaled = {c: expanded[c].to_numpy(dtype=float) * w for c in carried}
+    expanded = expanded.assign(
+        exporter=names, via=np.where(names == hub_names, "", hub_names), **scaled
+    )
+    combined = pd.concat([direct_flows, expanded], ignore_index=True)
     return combined[combined["exporter"] != combined["importer"]].reset_index(drop=True)
 
 
