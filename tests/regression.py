@@ -9,7 +9,7 @@ the stored snapshots in tests/data/regression/, so a restructuring that changes
 any number, to the last bit, fails.
 
 Write the snapshots (only when a change of numbers is intended, and say so in the
-commit): ``python tests/regression.py``.
+commit): ``python tests/regression.py [NAME ...]``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 FIXTURES = Path(__file__).resolve().parent / "data" / "regression"
 PATHS = 64
+#: Scenarios also snapshot with several chunks in several batches (exact-order sums
+#: across chunks and batches): name -> (paths, batch size).
+MULTI_CHUNK = {"china-escalation": (320, 128), "coordinated-reserve-build": (200, 64)}
 
 
 def scenario_files() -> list[Path]:
@@ -49,7 +52,7 @@ def _array_record(array: xr.DataArray) -> dict[str, Any]:
     }
 
 
-def snapshot(path: Path) -> dict[str, Any]:
+def snapshot(path: Path, paths: int = PATHS, batch_size: int = 1024) -> dict[str, Any]:
     """Run one scenario and record what its run folder holds."""
     from critmin.engine.run import simulate
     from critmin.model import build_model
@@ -58,7 +61,7 @@ def snapshot(path: Path) -> dict[str, Any]:
     from critmin.world.load import load_world
 
     scenario = load_scenario(path)
-    run = simulate(build_model(load_world(), scenario), paths=PATHS)
+    run = simulate(build_model(load_world(), scenario), paths=paths, batch_size=batch_size)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "run"
         write_run(run, to_dataset(run), folder)
@@ -66,26 +69,38 @@ def snapshot(path: Path) -> dict[str, Any]:
         ds = xr.load_dataset(folder / "results.nc", engine="scipy")
     return {
         "scenario": path.stem,
-        "paths": PATHS,
+        "paths": paths,
         "summary": summary,
         "variables": {str(k): _array_record(v) for k, v in ds.data_vars.items()},
         "coords": {str(k): _array_record(v) for k, v in ds.coords.items()},
     }
 
 
-def fixture_path(path: Path) -> Path:
+def fixture_path(path: Path, paths: int = PATHS) -> Path:
     """Where the snapshot of a scenario file is stored."""
-    return FIXTURES / f"{path.stem}.json"
+    return FIXTURES / (f"{path.stem}.json" if paths == PATHS else f"{path.stem}-{paths}.json")
+
+
+def cases() -> list[tuple[Path, int, int]]:
+    """Every snapshot: scenario file, paths, batch size."""
+    out = [(p, PATHS, 1024) for p in scenario_files()]
+    out += [(SCENARIOS / f"{name}.yaml", n, b) for name, (n, b) in MULTI_CHUNK.items()]
+    return out
 
 
 def main() -> int:
     """Write the snapshot of every shipped scenario."""
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for path in scenario_files():
-        fixture_path(path).write_text(
-            json.dumps(snapshot(path), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    only = set(sys.argv[1:])
+    for path, paths, batch in cases():
+        target = fixture_path(path, paths)
+        if only and target.stem not in only:
+            continue
+        target.write_text(
+            json.dumps(snapshot(path, paths, batch), indent=1, sort_keys=True) + "\n",
+            encoding="utf-8",
         )
-        sys.stdout.write(f"{path.stem}\n")
+        sys.stdout.write(f"{target.stem}\n")
     return 0
 
 

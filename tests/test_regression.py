@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from regression import fixture_path, scenario_files, snapshot
+from regression import cases, fixture_path, snapshot
 
 
 def _same(stored: Any, now: Any, where: str) -> list[str]:
@@ -38,8 +38,10 @@ def _same(stored: Any, now: Any, where: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
-def test_bit_identical_to_the_stored_snapshot(path: Path) -> None:
-    stored = json.loads(fixture_path(path).read_text(encoding="utf-8"))
-    differences = _same(stored, snapshot(path), path.stem)
+@pytest.mark.parametrize(
+    ("path", "paths", "batch_size"), cases(), ids=lambda v: v.stem if isinstance(v, Path) else str(v)
+)
+def test_bit_identical_to_the_stored_snapshot(path: Path, paths: int, batch_size: int) -> None:
+    stored = json.loads(fixture_path(path, paths).read_text(encoding="utf-8"))
+    differences = _same(stored, snapshot(path, paths, batch_size), path.stem)
     assert not differences, "\n".join(differences[:20])
