@@ -205,20 +205,21 @@ def run_reference_kernel(
     floor = policies.floor
 
     out = Trajectories(
-        demand=np.zeros((n, T, K)),
-        consumption=np.zeros((n, T, K)),
-        unmet=np.zeros((n, T, K)),
-        price_alliance=np.zeros((n, T)),
-        price_rest=np.zeros((n, T)),
-        reserve_stock=np.zeros((n, T, H)),
-        reserve_purchase_usd=np.zeros((n, T, H)),
-        reserve_release_usd=np.zeros((n, T, H)),
-        reserve_release_t=np.zeros((n, T, H)),
-        floor_cost_usd=np.zeros((n, T)),
-        withheld=np.zeros((n, T)),
-        mass_error=np.zeros((n, T)),
-        min_stock=np.full(n, np.inf),
-        restricted=np.zeros((n, T), dtype=bool),
+        {
+            "demand_t": np.zeros((n, T, K)),
+            "consumption_t": np.zeros((n, T, K)),
+            "unmet_t": np.zeros((n, T, K)),
+            "price_ratio": np.zeros((n, T, 2)),
+            "reserve_stock_t": np.zeros((n, T, H)),
+            "reserve_purchase_usd": np.zeros((n, T, H)),
+            "reserve_release_usd": np.zeros((n, T, H)),
+            "reserve_release_t": np.zeros((n, T, H)),
+            "floor_cost_usd": np.zeros((n, T)),
+            "withheld_t": np.zeros((n, T)),
+            "mass_error_share": np.zeros((n, T)),
+            "min_stock_t": np.full(n, np.inf),
+            "restricted": np.zeros((n, T), dtype=bool),
+        }
     )
 
     for t in range(T):
@@ -375,9 +376,9 @@ def run_reference_kernel(
             stock[:, h] += purchase - release_t
             cost = (buy_req[:, h, :] * buy_frac * price_k).sum(axis=1) * p0_usd_per_t
             spent[:, h] += cost
-            out.reserve_purchase_usd[:, t, h] = cost
-            out.reserve_release_usd[:, t, h] = (alloc * price_k).sum(axis=1) * p0_usd_per_t
-            out.reserve_release_t[:, t, h] = release_t
+            out["reserve_purchase_usd"][:, t, h] = cost
+            out["reserve_release_usd"][:, t, h] = (alloc * price_k).sum(axis=1) * p0_usd_per_t
+            out["reserve_release_t"][:, t, h] = release_t
         consumption = used + draw + released
 
         # 6. prices -----------------------------------------------------------------------
@@ -396,7 +397,7 @@ def run_reference_kernel(
         alpha = params.price_adjustment_share
         if floor is not None:
             cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]
-            out.floor_cost_usd[:, t] = cost.sum(axis=1) * floor.covered_share * p0_usd_per_t
+            out["floor_cost_usd"][:, t] = cost.sum(axis=1) * floor.covered_share * p0_usd_per_t
 
         # 7. mass balance ---------------------------------------------------------------
         inflow = (
@@ -411,20 +412,20 @@ def run_reference_kernel(
             + spill
             + feed_change
         )
-        out.mass_error[:, t] = np.abs(inflow - outflow) / np.maximum(np.abs(inflow), 1e-12)
+        out["mass_error_share"][:, t] = np.abs(inflow - outflow) / np.maximum(np.abs(inflow), 1e-12)
 
-        out.demand[:, t] = desired
-        out.consumption[:, t] = consumption
-        out.unmet[:, t] = np.maximum(desired - consumption, 0.0)
-        out.price_alliance[:, t] = pr_a
-        out.price_rest[:, t] = pr_r
-        out.reserve_stock[:, t] = stock
-        out.withheld[:, t] = withheld
-        out.restricted[:, t] = split
+        out["demand_t"][:, t] = desired
+        out["consumption_t"][:, t] = consumption
+        out["unmet_t"][:, t] = np.maximum(desired - consumption, 0.0)
+        out["price_ratio"][:, t, 0] = pr_a
+        out["price_ratio"][:, t, 1] = pr_r
+        out["reserve_stock_t"][:, t] = stock
+        out["withheld_t"][:, t] = withheld
+        out["restricted"][:, t] = split
         lowest = np.minimum(inv.min(axis=1), stock.min(axis=1) if H else np.inf)
         if two_stage:
             lowest = np.minimum(lowest, feed_stock.min(axis=1))
-        np.minimum(out.min_stock, lowest, out=out.min_stock)
+        np.minimum(out["min_stock_t"], lowest, out=out["min_stock_t"])
 
         pr_a = np.exp(np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap))
         pr_r = np.exp(np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap))

@@ -1,7 +1,7 @@
 """Regression snapshots of every shipped scenario: summary.json and results.nc.
 
 A snapshot runs a scenario with :data:`PATHS` paths and its own seed through the
-code path of ``critmin simulate`` (simulate, to_dataset, write_run), reads the
+code path of ``critmin simulate`` (build_model, simulate, Results.to_folder), reads the
 written ``summary.json`` and ``results.nc`` back, and records the summary and,
 for every variable and coordinate of the dataset, its dims, dtype, shape and the
 sha256 of its bytes. tests/test_regression.py compares the current code with
@@ -56,7 +56,7 @@ def snapshot(path: Path, paths: int = PATHS, batch_size: int = 1024) -> dict[str
     """Run one scenario and record what its run folder holds."""
     from critmin.engine.run import simulate
     from critmin.model import build_model
-    from critmin.results import to_dataset, write_run
+    from critmin.results import Results
     from critmin.scenario import load_scenario
     from critmin.world.load import load_world
 
@@ -64,7 +64,7 @@ def snapshot(path: Path, paths: int = PATHS, batch_size: int = 1024) -> dict[str
     run = simulate(build_model(load_world(), scenario), paths=paths, batch_size=batch_size)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "run"
-        write_run(run, to_dataset(run), folder)
+        Results.from_run(run).to_folder(folder)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         ds = xr.load_dataset(folder / "results.nc", engine="scipy")
     return {

@@ -266,30 +266,29 @@ def _by_last(values: np.ndarray) -> np.ndarray:
 
 def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float) -> None:
     """Every array of ``fast`` (path-last) agrees with ``ref`` (path-first); see above."""
-    world = float(np.abs(ref.demand).sum(axis=2).max(initial=0.0))
-    consumer = _by_last(ref.demand)
-    holder = np.maximum(_by_last(ref.reserve_stock), _by_last(ref.reserve_release_t))
+    world = float(np.abs(ref["demand_t"]).sum(axis=2).max(initial=0.0))
+    consumer = _by_last(ref["demand_t"])
+    holder = np.maximum(_by_last(ref["reserve_stock_t"]), _by_last(ref["reserve_release_t"]))
     scales: dict[str, Any] = {
-        "demand": consumer,
-        "consumption": consumer,
-        "unmet": consumer,
-        "price_alliance": 1.0,
-        "price_rest": 1.0,
-        "reserve_stock": holder,
+        "demand_t": consumer,
+        "consumption_t": consumer,
+        "unmet_t": consumer,
+        "price_ratio": 1.0,
+        "reserve_stock_t": holder,
         "reserve_release_t": holder,
         "reserve_purchase_usd": holder * p0_usd_per_t * 20.0,
         "reserve_release_usd": holder * p0_usd_per_t * 20.0,
         "floor_cost_usd": world * p0_usd_per_t,
-        "withheld": world,
-        "min_stock": world,
+        "withheld_t": world,
+        "min_stock_t": world,
     }
-    for name in Trajectories.__dataclass_fields__:
-        got = np.moveaxis(getattr(fast, name), -1, 0)  # path first, as the reference
-        want = getattr(ref, name)
+    for name in fast.arrays:
+        got = np.moveaxis(fast[name], -1, 0)  # path first, as the reference
+        want = ref[name]
         assert got.shape == want.shape, name
         if name == "restricted":
             np.testing.assert_array_equal(got, want, err_msg=name)
-        elif name == "mass_error":
+        elif name == "mass_error_share":
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12, err_msg=name)
         else:
             tolerance = 1e-9 * np.maximum(np.abs(want), scales[name])
@@ -484,8 +483,8 @@ def test_kernel_is_bit_identical_whatever_the_threads(world: World) -> None:
     for market, policy in zip(markets, policies, strict=True):
         one = run_kernel(market, events[market.mineral], policy, params, 300, workers=1)
         three = run_kernel(market, events[market.mineral], policy, params, 300, workers=3)
-        for name in Trajectories.__dataclass_fields__:
-            np.testing.assert_array_equal(getattr(one, name), getattr(three, name), name)
+        for name in one.arrays:
+            np.testing.assert_array_equal(one[name], three[name], name)
 
 
 def test_run_is_bit_identical_whatever_the_workers_and_batches(world: World) -> None:

@@ -39,7 +39,9 @@ def _same(stored: Any, now: Any, where: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("path", "paths", "batch_size"), cases(), ids=lambda v: v.stem if isinstance(v, Path) else str(v)
+    ("path", "paths", "batch_size"),
+    cases(),
+    ids=lambda v: v.stem if isinstance(v, Path) else str(v),
 )
 def test_bit_identical_to_the_stored_snapshot(path: Path, paths: int, batch_size: int) -> None:
     stored = json.loads(fixture_path(path, paths).read_text(encoding="utf-8"))

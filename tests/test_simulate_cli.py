@@ -97,9 +97,31 @@ def test_run_folder_exports(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     code, _ = run("simulate", str(scenario_file), "--out", str(out))
     assert code == 0
+    # the default: the run's own three files and the CSV tables, nothing else
+    assert sorted(p.name for p in out.iterdir()) == [
+        "monthly.csv",
+        "results.nc",
+        "scenario.yaml",
+        "summary.csv",
+        "summary.json",
+    ]
     ds = xr.load_dataset(out / "results.nc", engine="scipy")
     assert {"mineral", "consumer", "month"} <= set(ds.dims)
+    assert "path" not in ds.dims
     assert ds["expected_shortfall_t"].attrs["units"] == "t"
+    table = pd.read_csv(out / "summary.csv")
+    world = table[(table["mineral"] == "gallium") & (table["consumer"] == "WORLD")].iloc[0]
+    summary = json.loads((out / "summary.json").read_text())
+    assert world["expected_shortfall_t"] == summary["minerals"]["gallium"]["expected_shortfall_t"]
+    japan = table[(table["mineral"] == "graphite") & (table["consumer"] == "JPN")].iloc[0]
+    assert (
+        japan["p95_shortfall_t"]
+        == summary["minerals"]["graphite"]["consumers"]["JPN"]["p95_shortfall_t"]
+    )
+    # asked for: Parquet and IAMC too (the folder is replaced: it is a run folder)
+    code, _ = run("simulate", str(scenario_file), "--out", str(out), "--export", "parquet,iamc")
+    assert code == 0
+    assert not (out / "summary.csv").exists()
     iamc = pd.read_csv(out / "iamc.csv")
     assert list(iamc.columns) == [
         "model",
@@ -113,12 +135,54 @@ def test_run_folder_exports(scenario_file: Path, tmp_path: Path) -> None:
     assert {"Shortfall|Gallium", "Price|Graphite|Median"} <= set(iamc["variable"])
     monthly = pd.read_parquet(out / "monthly.parquet")
     assert {"mineral", "consumer", "month", "unmet_mean_t"} <= set(monthly.columns)
-    table = pd.read_csv(out / "summary.csv")
-    world = table[(table["mineral"] == "gallium") & (table["consumer"] == "WORLD")].iloc[0]
-    summary = json.loads((out / "summary.json").read_text())
-    assert world["expected_shortfall_t"] == pytest.approx(
-        summary["minerals"]["gallium"]["expected_shortfall_t"]
+    code, text = run("simulate", str(scenario_file), "--out", str(out), "--export", "xlsx")
+    assert code == 2
+    assert "unknown export" in text
+    assert "csv, parquet, iamc" in text
+
+
+def test_keep_paths_writes_per_path_trajectories(scenario_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kept"
+    code, _ = run(
+        "simulate", str(scenario_file), "--paths", "150", "--keep-paths", "70",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0
+    ds = xr.load_dataset(out / "results.nc", engine="scipy")
+    assert ds.sizes["path"] == 70
+    unmet = ds["path_unmet_t"]
+    assert unmet.dims == ("mineral", "consumer", "month", "path")
+    # the kept paths' mean is not the mean of all 150, but each path's own numbers
+    # add up: consumption plus unmet is the demand wanted, every month
+    kept = ds.sel(mineral="gallium", consumer="USA")
+    total = kept["path_consumption_t"] + kept["path_unmet_t"]
+    assert float(abs(total - kept["path_demand_t"]).max()) < 1e-9 * float(
+        kept["path_demand_t"].max()
     )
+    assert set(ds["event_type"].values) == {"export_restriction"}
+    starts = ds["path_event_start_month"].sel(mineral="gallium")
+    assert float(starts.min()) >= 0
+    assert float(starts.max()) <= 4
+    code, text = run(
+        "simulate", str(scenario_file), "--paths", "10", "--keep-paths", "11",
+        "--out", str(tmp_path / "x"),
+    )  # fmt: skip
+    assert code == 2
+    assert "--keep-paths" in text
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_existing_folder_that_is_not_a_run_is_left_alone(
+    scenario_file: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    code, text = run("simulate", str(scenario_file), "--paths", "64", "--out", str(mine))
+    assert code == 2
+    assert "not a run folder" in text
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
 def test_compare_two_runs(scenario_file: Path, tmp_path: Path) -> None:
@@ -185,3 +249,23 @@ def test_schema_command_writes_the_json_schema(tmp_path: Path) -> None:
     schema = json.loads(target.read_text())
     assert schema == json_schema()
     assert {"events", "policies", "market", "horizon_months"} <= set(schema["properties"])
+
+
+def test_shipped_scenario_keeps_paths_and_rebuilds_its_summary(tmp_path: Path) -> None:
+    """The issue's check: 500 paths, 50 kept; the folder alone rebuilds summary.json."""
+    from critmin.results import Results
+
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "china-escalation.yaml"
+    out = tmp_path / "esc"
+    code, _ = run(
+        "simulate", str(scenario), "--paths", "500", "--keep-paths", "50", "--out", str(out)
+    )
+    assert code == 0
+    ds = xr.load_dataset(out / "results.nc", engine="scipy")
+    assert ds.sizes["path"] == 50
+    for name in ("unmet_t", "consumption_t", "price_ratio", "reserve_stock_t",
+                 "reserve_release_t", "reserve_purchase_usd", "floor_cost_usd"):  # fmt: skip
+        assert f"path_{name}" in ds
+    assert ds.sizes["event"] >= 1
+    stored = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert Results.from_folder(out).summary() == stored

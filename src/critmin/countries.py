@@ -25,10 +25,13 @@ import pandas as pd
 
 from critmin.errors import CritminError
 
+#: The aggregate of every country not named ("other countries"), and the world total.
+ROW = "ROW"
+WLD = "WLD"
 #: Aggregates that may stand where a country code is expected.
 AGGREGATES: dict[str, str] = {
-    "ROW": "Rest of world",
-    "WLD": "World",
+    ROW: "Rest of world",
+    WLD: "World",
 }
 
 #: Source spellings that country_converter does not map (or maps wrongly).

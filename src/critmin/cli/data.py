@@ -10,17 +10,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from critmin.cli.app import (
+from critmin.cli.app import data_app
+from critmin.cli.common import (
     DataOption,
     Format,
     FormatOption,
     SourceOption,
-    _world,
-    data_app,
     emit,
     err,
     handle_errors,
     out,
+    world_from,
 )
 from critmin.errors import CritminError
 
@@ -139,32 +139,14 @@ def data_sources(
     chose it, the years it covers and the other series (with what they have
     that the primary lacks), then every source the mineral's figures cite.
     """
-    world = _world(data, source)
-    sources = world.sources
+    from critmin.api import sources_for
+
+    world = world_from(data, source)
     if mineral:
         world.check_mineral(mineral, where="MINERAL")
-        used: set[str] = set()
-        for name, frame in world.tables.items():
-            if "mineral" in frame.columns and "source_id" in frame.columns:
-                used |= set(frame.loc[frame["mineral"] == mineral, "source_id"])
-            if name == "policy_instruments":
-                has = frame["minerals"].str.split(";").apply(lambda ms: mineral in ms)
-                used |= set(frame.loc[has, "source_id"])
-            if name == "hs_codes":
-                used |= set(frame.loc[frame["mineral"] == mineral, "factor_source_id"])
-        minerals = world.minerals
-        used |= set(minerals.loc[minerals["mineral"] == mineral, "eol_rir_source_id"])
-        sources = sources[sources["source_id"].isin(used)]
-        precedence = world.source_precedence
-        precedence = precedence[precedence["mineral"] == mineral]
-        if source:
-            precedence = precedence.assign(
-                primary_series=[
-                    source if source in world.series_names(mineral) else p
-                    for p in precedence["primary_series"]
-                ],
-                rule=f"--source {source}",
-            )
+    found = sources_for(world, mineral)
+    sources, precedence = found.sources, found.series
+    if mineral:
         if fmt == Format.JSON:
             doc = {
                 "mineral": mineral,

@@ -5,27 +5,28 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from critmin import countries, risk
-from critmin.cli.app import (
+from critmin import countries
+from critmin.cli.app import app
+from critmin.cli.common import (
     DataOption,
     Format,
     FormatOption,
     SourceOption,
     StageOption,
-    _jsonable,
-    _world,
-    app,
     emit,
     handle_errors,
+    jsonable,
     out,
+    world_from,
 )
 from critmin.errors import CritminError
-from critmin.world.load import World
+
+if TYPE_CHECKING:
+    from critmin.world.load import World
 
 
 class ByOption(StrEnum):
@@ -44,6 +45,8 @@ class BasisOption(StrEnum):
 
 def _hubs(reattribute: bool, hub: list[str] | None) -> list[str] | None:
     """The hubs to trace back: --hub codes, else the default list with --reattribute-hubs."""
+    from critmin import risk
+
     if hub:
         codes = [h.strip().upper() for item in hub for h in item.split(",") if h.strip()]
         bad = [c for c in codes if not countries.is_country(c)]
@@ -97,7 +100,11 @@ def exposure_command(
     production and trade, or published) and the HS products included; where
     the dataset has no trade for the mineral, the world-pool assumption.
     """
-    world = _world(data, source)
+    import pandas as pd
+
+    from critmin import risk
+
+    world = world_from(data, source)
     hubs = _hubs(reattribute_hubs, hub)
     if mineral is None:
         frame = risk.nir_table(world, consumer, year=year)
@@ -165,6 +172,8 @@ def _by_product(
     hubs: list[str] | None,
     fmt: Format,
 ) -> None:
+    from critmin import risk
+
     frame = risk.import_sources(
         world, consumer, mineral, stage=stage, year=year, by_product=True, hubs=hubs
     )
@@ -219,7 +228,11 @@ def geopolrisk_command(
     a table over every mineral for the country, or over every country of
     --group for the mineral.
     """
-    world = _world(data, source)
+    import pandas as pd
+
+    from critmin import risk
+
+    world = world_from(data, source)
     if country and mineral:
         world.check_mineral(mineral)
         chosen = year if year is not None else risk.geopolrisk_year(world, mineral)
@@ -230,7 +243,7 @@ def geopolrisk_command(
                 given=mineral,
             )
         result = risk.geopolrisk_from_world(world, country, mineral, chosen, basis=basis.value)
-        doc: dict[str, Any] = {k: _jsonable(v) for k, v in vars(result).items()}
+        doc: dict[str, Any] = {k: jsonable(v) for k, v in vars(result).items()}
         doc["hs_codes"] = list(result.hs_codes)
         doc["notes"] = list(result.notes)
         if fmt == Format.JSON:

@@ -6,35 +6,45 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from critmin import risk
-from critmin.cli.app import (
-    VULNERABILITY_COLUMNS,
+from critmin.cli.app import app
+from critmin.cli.common import (
     DataOption,
     Format,
     FormatOption,
     SourceOption,
-    _priority_columns,
-    _world,
-    app,
     emit,
     err,
+    flat_lists,
     handle_errors,
     out,
-    vulnerability_report,
+    priority_columns,
+    world_from,
 )
 from critmin.errors import CritminError
-from critmin.scenario import ScenarioError, json_schema, load_scenario
+
+if TYPE_CHECKING:
+    from critmin.api import Export, Model, Results
 
 scenario_app = typer.Typer(
     help="Write the scenario JSON Schema, or validate a scenario file.", no_args_is_help=True
 )
 app.add_typer(scenario_app, name="scenario")
+
+#: Headline figures printed after a run, per mineral.
+HEADLINE = (
+    "expected_shortfall_t",
+    "expected_shortfall_share",
+    "p95_shortfall_t",
+    "peak_price_ratio",
+    "peak_price_ratio_rest",
+    "months_to_recovery_mean",
+)
+#: The ``--export`` values.
+EXPORTS = ("csv", "parquet", "iamc")
 
 
 @scenario_app.command("schema")
@@ -46,6 +56,8 @@ def scenario_schema(
     ] = None,
 ) -> None:
     """Write the JSON Schema of scenario files (for editors and CI checks)."""
+    from critmin.scenario import json_schema
+
     text = json.dumps(json_schema(), indent=2) + "\n"
     if out_file is None:
         sys.stdout.write(text)
@@ -54,18 +66,11 @@ def scenario_schema(
         out.print(f"schema written to {out_file}", highlight=False)
 
 
-def _load_checked(path: Path, data: Path | None, source: str | None = None) -> Any:
-    """A scenario validated against its schema and built on the dataset (a Model)."""
-    from critmin.model import build_model
+def _model(path: Path, data: Path | None, source: str | None = None) -> Model:
+    """The model of a scenario file on the chosen dataset (every check run once)."""
+    from critmin.api import build_model
 
-    scenario = load_scenario(path)
-    world = _world(data, source)
-    try:
-        return build_model(world, scenario)
-    except ScenarioError as exc:
-        raise ScenarioError(str(path), exc.problems) from None
-    except CritminError as exc:
-        raise ScenarioError(str(path), [exc.message]) from None
+    return build_model(world_from(data, source), path)
 
 
 @scenario_app.command("validate")
@@ -75,12 +80,26 @@ def scenario_validate(
     data: DataOption = None,
 ) -> None:
     """Check a scenario file: every error is listed with its path in the file."""
-    scenario = _load_checked(file, data).scenario
+    scenario = _model(file, data).scenario
     out.print(
         f"{file}: valid ({len(scenario.events)} events, {len(scenario.mineral_ids())} minerals, "
         f"{scenario.horizon_months} months, {scenario.paths} paths)",
         highlight=False,
     )
+
+
+def _exports(values: list[str] | None) -> list[Export]:
+    from critmin.api import Export
+
+    chosen = []
+    for item in values or []:
+        for name in (v.strip().lower() for v in item.split(",")):
+            if name not in EXPORTS:
+                raise CritminError(
+                    "unknown export", where="--export", given=name, allowed=", ".join(EXPORTS)
+                )
+            chosen.append(Export(name))
+    return chosen
 
 
 @app.command("simulate")
@@ -97,6 +116,24 @@ def simulate_command(
         Path | None,
         typer.Option("--out", help="Run folder to write. Default: runs/<scenario>.", metavar="DIR"),
     ] = None,
+    keep_paths: Annotated[
+        int,
+        typer.Option(
+            "--keep-paths",
+            min=0,
+            help="Also store the monthly trajectories and event draws of the first K paths "
+            "in results.nc (path_* variables).",
+            metavar="K",
+        ),
+    ] = 0,
+    export: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--export",
+            help="Also write csv (summary.csv, monthly.csv), parquet (the same as Parquet) "
+            "or iamc (iamc.csv); repeat or comma-separate. Default: csv.",
+        ),
+    ] = None,
     batch_size: Annotated[
         int,
         typer.Option(
@@ -106,20 +143,71 @@ def simulate_command(
     data: DataOption = None,
     source: SourceOption = None,
 ) -> None:
-    """Run a stress-test scenario; write summary.json and the results files."""
-    model = _load_checked(scenario_file, data, source)
+    """Run a stress-test scenario; write summary.json, scenario.yaml and results.nc."""
+    exports = _exports(export if export is not None else ["csv"])
+    model = _model(scenario_file, data, source)
     folder = out_dir or Path("runs") / model.name
-    run_to_folder(model, folder, paths=paths, seed=seed, batch_size=batch_size)
+    if paths is not None and keep_paths > paths:
+        raise CritminError(
+            "cannot keep more paths than are run",
+            where="--keep-paths",
+            given=str(keep_paths),
+            allowed=f"0 to --paths ({paths})",
+        )
+    run_to_folder(
+        model,
+        folder,
+        paths=paths,
+        seed=seed,
+        keep_paths=keep_paths,
+        batch_size=batch_size,
+        exports=exports,
+    )
+
+
+def warm_up(model: Model) -> None:
+    """Load the compiled kernel, saying so while it compiles on a first run."""
+    from critmin.engine.run import warm_up as load_kernel
+
+    start = time.perf_counter()
+    with err.status(
+        "Loading the simulation kernel (the first run after installing compiles it: "
+        "about a minute, once)",
+        spinner="dots",
+    ):
+        compiled = load_kernel(model)
+    if compiled:
+        err.print(
+            f"compiled the simulation kernel in {time.perf_counter() - start:.0f} s; "
+            "later runs load it from numba's cache",
+            highlight=False,
+        )
 
 
 def run_to_folder(
-    model: Any, folder: Path, *, paths: int | None, seed: int | None, batch_size: int
-) -> dict[str, Any]:
+    model: Model,
+    folder: Path,
+    *,
+    paths: int | None,
+    seed: int | None,
+    keep_paths: int = 0,
+    batch_size: int = 1024,
+    exports: list[Export] | None = None,
+) -> Results:
     """Simulate with a progress bar, write the run folder, print the headline table."""
-    from critmin.engine.run import simulate
-    from critmin.results import to_dataset, write_run
+    import pandas as pd
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from critmin.api import simulate
 
     total = paths or model.paths
+    warm_up(model)
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -131,39 +219,30 @@ def run_to_folder(
         transient=not err.is_terminal,
     ) as bar:
         task = bar.add_task(model.name, total=total)
-        run = simulate(
+        results = simulate(
             model,
             paths=paths,
             seed=seed,
+            keep_paths=keep_paths,
             batch_size=batch_size,
             progress=lambda done: bar.update(task, completed=done),
         )
-    dataset = to_dataset(run)
-    result = write_run(run, dataset, folder)
+    results.to_folder(folder, exports or [])
     elapsed = time.perf_counter() - start
-    rows = [
-        {
-            "mineral": m,
-            "expected_shortfall_t": v["expected_shortfall_t"],
-            "expected_shortfall_share": v["expected_shortfall_share"],
-            "p95_shortfall_t": v["p95_shortfall_t"],
-            "peak_price_ratio": v["peak_price_ratio"],
-            "peak_price_ratio_rest": v["peak_price_ratio_rest"],
-            "months_to_recovery_mean": v["months_to_recovery_mean"],
-        }
-        for m, v in result["minerals"].items()
-    ]
+    result = results.summary()
+    rows = [{"mineral": m, **{k: v[k] for k in HEADLINE}} for m, v in result["minerals"].items()]
     emit(
-        pd.DataFrame(rows),
+        pd.DataFrame(rows, columns=["mineral", *HEADLINE]),
         Format.TABLE,
-        title=f"{model.name}: {run.paths:,} paths, seed {run.seed}",
+        title=f"{model.name}: {result['paths']:,} paths, seed {result['seed']}",
     )
+    kept = f"; {keep_paths:,} paths kept" if keep_paths else ""
     out.print(
         f"mass balance max relative error {result['mass_balance_max_rel_error']:.2e}; "
-        f"{elapsed:.1f} s; results in {folder}",
+        f"{elapsed:.1f} s{kept}; results in {folder}",
         highlight=False,
     )
-    return result
+    return results
 
 
 @app.command("demo")
@@ -182,27 +261,23 @@ def demo_command(
     data: DataOption = None,
 ) -> None:
     """The main job on the shipped data: vulnerability map, priorities, a stress test, reports."""
-    from critmin.report import simulation_report
+    from critmin import risk
+    from critmin.api import build_model
+    from critmin.report import simulation_report, vulnerability_report
 
-    world = _world(data)
+    world = world_from(data)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = risk.concentration(world)
     emit(
         frame,
         Format.TABLE,
         title="Vulnerability map: latest year per mineral and stage",
-        columns=VULNERABILITY_COLUMNS,
+        columns=risk.VULNERABILITY_COLUMNS,
     )
     prio = risk.priorities(world)
-    emit(prio, Format.TABLE, title="Priority minerals", columns=_priority_columns(prio))
+    emit(prio, Format.TABLE, title="Priority minerals", columns=priority_columns(prio))
     frame.to_csv(out_dir / "vulnerability.csv", index=False)
-    prio_out = prio.copy()
-    for col in prio_out.columns:
-        if prio_out[col].apply(lambda v: isinstance(v, list)).any():
-            prio_out[col] = prio_out[col].apply(
-                lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
-            )
-    prio_out.to_csv(out_dir / "priorities.csv", index=False)
+    flat_lists(prio).to_csv(out_dir / "priorities.csv", index=False)
     path = vulnerability_report(world, out_dir / "vulnerability-report.html")
     out.print(
         f"wrote {out_dir / 'vulnerability.csv'}, {out_dir / 'priorities.csv'} and {path}",
@@ -215,9 +290,9 @@ def demo_command(
             given=str(scenario_file),
             allowed="a scenario file (run from the project folder for scenarios/)",
         )
-    model = _load_checked(scenario_file, data)
+    model = build_model(world, scenario_file)
     folder = out_dir / model.name
-    run_to_folder(model, folder, paths=paths, seed=None, batch_size=1024)
+    run_to_folder(model, folder, paths=paths, seed=None, exports=_exports(["csv"]))
     report = simulation_report(folder)
     out.print(f"stress-test report written to {report}", highlight=False)
 
@@ -230,36 +305,7 @@ def compare_command(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Compare two runs mineral by mineral: B minus A for the headline figures."""
-    from critmin.results import read_run
+    from critmin.api import Results, compare_runs
 
-    a, _ = read_run(run_a)
-    b, _ = read_run(run_b)
-    metrics = [
-        "expected_shortfall_t",
-        "p95_shortfall_t",
-        "cvar95_shortfall_t",
-        "peak_price_ratio",
-        "trough_price_ratio_rest",
-        "months_to_recovery_mean",
-        "floor_cost_usd",
-    ]
-    rows = []
-    for mineral in sorted(set(a["minerals"]) | set(b["minerals"])):
-        va = a["minerals"].get(mineral, {})
-        vb = b["minerals"].get(mineral, {})
-        for metric in metrics:
-            x, y = va.get(metric), vb.get(metric)
-            rows.append(
-                {
-                    "mineral": mineral,
-                    "metric": metric,
-                    "a": x,
-                    "b": y,
-                    "b_minus_a": None if x is None or y is None else y - x,
-                }
-            )
-    emit(
-        pd.DataFrame(rows),
-        fmt,
-        title=f"{b['scenario']} ({run_b}) minus {a['scenario']} ({run_a})",
-    )
+    a, b = Results.from_folder(run_a), Results.from_folder(run_b)
+    emit(compare_runs(a, b), fmt, title=f"{b.name} ({run_b}) minus {a.name} ({run_a})")

@@ -21,7 +21,8 @@ computed as $\\exp(\\varepsilon \\ln p)$. A path's result depends only on its
 own inputs, never on the block, the batch or the thread that computes it.
 
 The functions here take the plain arrays packed by :mod:`critmin.engine.kernel`
-(named tuples ``mk``, ``ev``, ``rs`` and ``out``; see there) and release the
+(named tuples ``mk``, ``ev`` and ``rs``, and ``out``, the output buffers in the
+order of :data:`critmin.engine.outputs.TRAJECTORIES`; see there) and release the
 GIL, so threads can run blocks in parallel.
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from critmin.engine.outputs import BUFFER
 from critmin.engine.restrictions import activity, by_group, restrict
 from critmin.engine.steps import (
     FINAL,
@@ -64,6 +66,13 @@ from critmin.engine.steps import (
 
 #: Paths per block (the kernel's unit of vectorisation and of parallel work).
 BLOCK = 64
+#: Positions of the output buffers in ``out`` (compile-time constants).
+Y_DEMAND, Y_CONSUMPTION, Y_UNMET = BUFFER["demand_t"], BUFFER["consumption_t"], BUFFER["unmet_t"]
+Y_PRICE, Y_STOCK = BUFFER["price_ratio"], BUFFER["reserve_stock_t"]
+Y_PURCHASE, Y_RELEASE_USD = BUFFER["reserve_purchase_usd"], BUFFER["reserve_release_usd"]
+Y_RELEASE_T, Y_FLOOR = BUFFER["reserve_release_t"], BUFFER["floor_cost_usd"]
+Y_WITHHELD, Y_ERROR = BUFFER["withheld_t"], BUFFER["mass_error_share"]
+Y_MIN_STOCK, Y_RESTRICTED = BUFFER["min_stock_t"], BUFFER["restricted"]
 
 
 @njit(**JIT)
@@ -89,11 +98,13 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     u_mask = ev[14]
     u_start, u_end, u_on, u_share = ev[15][:, q], ev[16][:, q], ev[17][:, q], ev[18][:, q]
     r_home = ev[19]
-    y_demand, y_consumption, y_unmet = out[0][:, :, q], out[1][:, :, q], out[2][:, :, q]
-    y_price_a, y_price_r, y_stock = out[3][:, q], out[4][:, q], out[5][:, :, q]
-    y_purchase, y_release_usd, y_release_t = out[6][:, :, q], out[7][:, :, q], out[8][:, :, q]
-    y_floor, y_withheld, y_error = out[9][:, q], out[10][:, q], out[11][:, q]
-    y_min_stock, y_restricted = out[12][q], out[13][:, q]
+    y_demand, y_consumption = out[Y_DEMAND][:, :, q], out[Y_CONSUMPTION][:, :, q]
+    y_unmet, y_stock = out[Y_UNMET][:, :, q], out[Y_STOCK][:, :, q]
+    y_price_a, y_price_r = out[Y_PRICE][:, 0, q], out[Y_PRICE][:, 1, q]
+    y_purchase, y_release_usd = out[Y_PURCHASE][:, :, q], out[Y_RELEASE_USD][:, :, q]
+    y_release_t, y_floor = out[Y_RELEASE_T][:, :, q], out[Y_FLOOR][:, q]
+    y_withheld, y_error = out[Y_WITHHELD][:, q], out[Y_ERROR][:, q]
+    y_min_stock, y_restricted = out[Y_MIN_STOCK][q], out[Y_RESTRICTED][:, q]
 
     T = y_price_a.shape[0]
     K = demand0.shape[0]

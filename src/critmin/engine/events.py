@@ -132,7 +132,8 @@ def realise(
     plans
         The model's event plans, in the scenario's order.
     markets
-        The baseline markets.
+        The markets to realise events for (events on other minerals are skipped;
+        a mineral's draws are the same whichever others are realised with it).
     seed
         The run's seed.
     horizon
@@ -149,6 +150,9 @@ def realise(
         return np.concatenate([p[:s] for p, s in zip(parts, sizes, strict=True)])
 
     for plan in plans:
+        targets = plan.candidates if isinstance(plan, StochasticPlan) else plan.targets
+        if not any(t.mineral in out for t in targets):
+            continue
         streams = [chunk_rng(seed, c, plan.index) for c in chunks]
         if isinstance(plan, StochasticPlan):
             _realise_stochastic(plan, streams, sizes, horizon, out)
@@ -168,21 +172,24 @@ def realise(
             severity = cut([draw(plan.severity, r, CHUNK) for r in streams])
             leakage = cut([draw(plan.leakage, r, CHUNK) for r in streams])
             for t in plan.targets:
-                out[t.mineral].restrictions.append(
-                    Restriction(
-                        t.stage, t.sellers, t.buyers, window, severity, leakage, label, t.home
+                if t.mineral in out:
+                    out[t.mineral].restrictions.append(
+                        Restriction(
+                            t.stage, t.sellers, t.buyers, window, severity, leakage, label, t.home
+                        )
                     )
-                )
         elif plan.kind == EventType.PRODUCTION_OUTAGE:
             assert plan.size is not None
             share = cut([draw(plan.size, r, CHUNK) for r in streams])
             for t in plan.targets:
-                out[t.mineral].outages.append(Outage(t.stage, t.sellers, window, share, label))
+                if t.mineral in out:
+                    out[t.mineral].outages.append(Outage(t.stage, t.sellers, window, share, label))
         elif plan.kind == EventType.DEMAND_SURGE:
             assert plan.size is not None
             share = cut([draw(plan.size, r, CHUNK) for r in streams])
             for t in plan.targets:
-                out[t.mineral].surges.append(Surge(t.buyers, window, share, label))
+                if t.mineral in out:
+                    out[t.mineral].surges.append(Surge(t.buyers, window, share, label))
     return out
 
 
@@ -225,6 +232,8 @@ def _realise_stochastic(
         start = cut["t"][:, j].astype(np.int64)
         end = np.minimum(start + cut["d"][:, j].astype(np.int64), horizon)
         for k, t in enumerate(candidates):
+            if t.mineral not in out:
+                continue
             window = Window(start, end, happens & (cut["m"][:, j] == k))
             out[t.mineral].restrictions.append(
                 Restriction(

@@ -26,13 +26,13 @@ requires the two to agree.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from critmin.engine.compiled import BLOCK, FINAL, MINING, simulate_blocks
 from critmin.engine.events import MineralEvents, Restriction
+from critmin.engine.outputs import SEGMENTS, TRAJECTORIES
 from critmin.model import (
     ALLOCATION_CODES,
     DAYS_PER_MONTH,
@@ -42,27 +42,44 @@ from critmin.model import (
 )
 
 
-@dataclass
 class Trajectories:
-    """Monthly results of a batch, path-last: arrays (month[, consumer|holder], path).
+    """Monthly results of a batch: one array per trajectory of
+    :data:`critmin.engine.outputs.TRAJECTORIES`, by name.
 
+    The kernel's arrays are path-last, ``(month[, consumer|holder|segment], path)``,
     C-contiguous, so the paths of a month (and consumer) are adjacent in memory.
     """
 
-    demand: np.ndarray  # desired demand at baseline prices, with surges (T, K, P)
-    consumption: np.ndarray  # (T, K, P)
-    unmet: np.ndarray  # (T, K, P)
-    price_alliance: np.ndarray  # (T, P)
-    price_rest: np.ndarray  # (T, P)
-    reserve_stock: np.ndarray  # (T, H, P)
-    reserve_purchase_usd: np.ndarray  # (T, H, P)
-    reserve_release_usd: np.ndarray  # (T, H, P)
-    reserve_release_t: np.ndarray  # (T, H, P)
-    floor_cost_usd: np.ndarray  # (T, P)
-    withheld: np.ndarray  # (T, P)
-    mass_error: np.ndarray  # (T, P) relative
-    min_stock: np.ndarray  # (P,) the lowest stock of any kind
-    restricted: np.ndarray  # (T, P) bool: a restriction was active
+    __slots__ = ("arrays",)
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        missing = [p.name for p in TRAJECTORIES if p.name not in arrays]
+        if missing:
+            raise ValueError(f"trajectories missing: {missing}")
+        self.arrays = arrays
+
+    @classmethod
+    def allocate(cls, sizes: dict[str, int], n: int) -> Trajectories:
+        """Uninitialised path-last arrays for ``n`` paths; ``sizes`` of each dimension."""
+        return cls(
+            {
+                p.name: np.empty((*(sizes[d] for d in p.dims), n), dtype=p.dtype)
+                for p in TRAJECTORIES
+            }
+        )
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        """The arrays in the order of the kernel's buffers."""
+        return tuple(self.arrays[p.name] for p in TRAJECTORIES)
+
+    def fits(self, sizes: dict[str, int], n: int) -> bool:
+        """Whether these arrays have the shapes of a batch of ``n`` paths."""
+        return all(
+            self.arrays[p.name].shape == (*(sizes[d] for d in p.dims), n) for p in TRAJECTORIES
+        )
 
 
 class _Market(NamedTuple):
@@ -139,25 +156,6 @@ class _Reserves(NamedTuple):
     buy_below: np.ndarray  # (H,) price ratio
     max_buy: np.ndarray  # (H,) [t/month]
     budget: np.ndarray  # (H,) [USD]
-
-
-class _Out(NamedTuple):
-    """Output arrays, filled in place (the fields of :class:`Trajectories`)."""
-
-    demand: np.ndarray
-    consumption: np.ndarray
-    unmet: np.ndarray
-    price_alliance: np.ndarray
-    price_rest: np.ndarray
-    reserve_stock: np.ndarray
-    reserve_purchase_usd: np.ndarray
-    reserve_release_usd: np.ndarray
-    reserve_release_t: np.ndarray
-    floor_cost_usd: np.ndarray
-    withheld: np.ndarray
-    mass_error: np.ndarray
-    min_stock: np.ndarray
-    restricted: np.ndarray
 
 
 # --- packing --------------------------------------------------------------------------------
@@ -392,9 +390,11 @@ def run_kernel(
     mk, group_of = _pack_market(market, events, policies, params)
     ev = _pack_events(market, events, group_of, n, params.withheld_home_share)
     rs = _pack_reserves(policies, K)
-    out = _Out(**vars(reuse)) if _fits(reuse, T, K, H, n) else _allocate(T, K, H, n)
+    sizes = {"month": T, "consumer": K, "holder": H, "segment": len(SEGMENTS)}
+    traj = reuse if reuse is not None and reuse.fits(sizes, n) else Trajectories.allocate(sizes, n)
     if not mk.has_floor:
-        out.floor_cost_usd[...] = 0.0  # the kernel writes it only under a floor
+        traj["floor_cost_usd"][...] = 0.0  # the kernel writes it only under a floor
+    out = traj.buffers()
     parts = split_range(n, workers)
     if len(parts) <= 1:
         simulate_blocks(mk, ev, rs, out, 0, n)
@@ -403,41 +403,7 @@ def run_kernel(
             futures = [pool.submit(simulate_blocks, mk, ev, rs, out, a, b) for a, b in parts]
             for future in futures:
                 future.result()
-    return Trajectories(**out._asdict())
-
-
-def _allocate(T: int, K: int, H: int, n: int) -> _Out:
-    """Output arrays for ``n`` paths; the kernel writes every element (see run_kernel)."""
-    return _Out(
-        demand=np.empty((T, K, n)),
-        consumption=np.empty((T, K, n)),
-        unmet=np.empty((T, K, n)),
-        price_alliance=np.empty((T, n)),
-        price_rest=np.empty((T, n)),
-        reserve_stock=np.empty((T, H, n)),
-        reserve_purchase_usd=np.empty((T, H, n)),
-        reserve_release_usd=np.empty((T, H, n)),
-        reserve_release_t=np.empty((T, H, n)),
-        floor_cost_usd=np.empty((T, n)),
-        withheld=np.empty((T, n)),
-        mass_error=np.empty((T, n)),
-        min_stock=np.empty(n),
-        restricted=np.empty((T, n), dtype=np.bool_),
-    )
-
-
-def _fits(traj: Trajectories | None, T: int, K: int, H: int, n: int) -> bool:
-    """Whether ``traj`` has the shapes of a batch of ``n`` paths."""
-    return (
-        traj is not None
-        and traj.demand.shape == (T, K, n)
-        and traj.reserve_stock.shape
-        == (
-            T,
-            H,
-            n,
-        )
-    )
+    return traj
 
 
 def split_range(n: int, workers: int, unit: int = BLOCK) -> list[tuple[int, int]]:

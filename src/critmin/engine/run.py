@@ -1,224 +1,70 @@
-"""Run a scenario: batches of paths through the kernel, reduced into streaming statistics.
+"""Run a model: tasks of paths through the kernel, reduced into streaming statistics.
 
-Memory is bounded by the batch size and the number of histogram bins, never by
-the number of paths. Results are bit-identical for a given seed whatever the
-batch size (which is rounded to whole chunks of :data:`CHUNK` paths).
+A run is split into tasks, one batch of whole chunks of :data:`CHUNK` paths of
+one mineral each (:class:`Task`). A task draws its mineral's events for its
+chunks, runs the kernel and reduces the trajectories into a partial of the
+statistics (:meth:`critmin.engine.stats.MineralStats.partial`), plus the
+trajectories and event draws of any of its paths among the first
+``keep_paths``. A backend (:mod:`critmin.engine.backend`; local threads by
+default) computes the tasks in any order; their partials are merged in chunk
+order, so the results are bit-identical for a given seed whatever the batch
+size, the number of threads, the backend and the order tasks finish in.
+
+Memory is bounded by the batches in flight, the number of histogram bins and
+``keep_paths``, never by the number of paths.
 """
 
 from __future__ import annotations
 
-import os
+import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from numba import njit
 
-from critmin.engine.events import CHUNK, MineralEvents, realise
+from critmin.engine.backend import Backend, Threads
+from critmin.engine.events import CHUNK, MineralEvents, Window, realise
 from critmin.engine.kernel import Trajectories, run_kernel
-from critmin.engine.stats import Histogram, Sum, chunk_sizes, linear_edges, log_edges
-from critmin.model import MineralMarket, MineralPolicies, Model, Params
+from critmin.engine.outputs import PER_PATH
+from critmin.engine.stats import BatchPartial, MineralStats, chunk_sizes
+from critmin.model import EventType, Model
 
 #: Default paths per batch (rounded to whole chunks).
 DEFAULT_BATCH = 1024
-#: Share of baseline demand below which a month counts as recovered.
-RECOVERY_SHARE = 0.005
-#: Bins of the per-path histograms.
-SHORTFALL_BINS = 2000
-PRICE_BINS = 400
-FAN_BINS = 200
+#: The trajectories kept per path with ``keep_paths``.
+KEPT = tuple(p.name for p in PER_PATH if p.kept)
+#: Event draws kept per path: the names of the sample arrays (event, path).
+EVENT_DRAWS = ("happened", "start_month", "duration_months", "size_share", "leakage_share")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One batch of chunks of one mineral (``mineral`` indexes the model's markets)."""
+
+    mineral: int
+    chunks: tuple[int, ...]
+    kernel_workers: int
 
 
 @dataclass
-class MineralStats:
-    """Streaming statistics of one mineral."""
+class Kept:
+    """The trajectories and event draws of a mineral's first paths (path last)."""
 
-    market: MineralMarket
-    policies: MineralPolicies
-    horizon: int
-    shortfall_t: Histogram  # cumulative unmet demand per consumer, plus world (last)
-    shortfall_share_month: Histogram  # world unmet share per month
-    price_alliance_month: Histogram
-    price_rest_month: Histogram
-    peak_price: Histogram  # (2,) alliance, rest
-    trough_price: Histogram  # (2,) alliance, rest: each path's lowest price ratio
-    recovery: Histogram  # months to recovery, per consumer plus world
-    unrecovered: Sum
-    consumer_unmet_month: Sum  # (T, K)
-    consumer_demand_month: Sum  # (T, K)
-    consumption_month: Sum  # (T, K)
-    reserve_stock_month: Sum  # (T, H)
-    reserve_stock_fan: Histogram  # (T, H)
-    reserve_released_t: Sum  # (H,)
-    reserve_purchase_usd: Sum  # (H,)
-    reserve_release_usd: Sum  # (H,)
-    floor_cost_usd: Sum  # ()
-    withheld_month: Sum  # (T,)
-    restricted_month: Sum  # (T,) share of paths restricted
-    mass_error_max: float = 0.0
-    min_stock: float = float("inf")
-    demand_total_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    @classmethod
-    def create(
-        cls,
-        market: MineralMarket,
-        policies: MineralPolicies,
-        horizon: int,
-        max_surge: float,
-        max_price: float,
-    ) -> MineralStats:
-        """Empty statistics sized for this market."""
-        K = len(market.consumers)
-        H = len(policies.reserves)
-        cum = np.append(market.demand, market.demand.sum()) * horizon * (1.0 + max_surge)
-        edges = np.stack([linear_edges(c, SHORTFALL_BINS) for c in cum])
-        price_edges = log_edges(1.0 / max_price, max_price, PRICE_BINS)
-        fan_price = log_edges(1.0 / max_price, max_price, FAN_BINS)
-        stock_high = (
-            max(
-                [p.target_t for p in policies.reserves]
-                + [p.initial_t for p in policies.reserves]
-                + [1.0]
-            )
-            * 1.25
-        )
-        stats = cls(
-            market=market,
-            policies=policies,
-            horizon=horizon,
-            shortfall_t=Histogram(edges, (K + 1,), with_sums=True),
-            shortfall_share_month=Histogram(linear_edges(1.0 + max_surge, FAN_BINS), (horizon,)),
-            price_alliance_month=Histogram(fan_price, (horizon,), log_scale=True),
-            price_rest_month=Histogram(fan_price, (horizon,), log_scale=True),
-            peak_price=Histogram(price_edges, (2,), with_sums=True, log_scale=True),
-            trough_price=Histogram(price_edges, (2,), with_sums=True, log_scale=True),
-            recovery=Histogram(np.arange(0.5, horizon + 1.5), (K + 1,)),
-            unrecovered=Sum.zeros((K + 1,)),
-            consumer_unmet_month=Sum.zeros((horizon, K)),
-            consumer_demand_month=Sum.zeros((horizon, K)),
-            consumption_month=Sum.zeros((horizon, K)),
-            reserve_stock_month=Sum.zeros((horizon, H)),
-            reserve_stock_fan=Histogram(linear_edges(stock_high, FAN_BINS), (horizon, H)),
-            reserve_released_t=Sum.zeros((H,)),
-            reserve_purchase_usd=Sum.zeros((H,)),
-            reserve_release_usd=Sum.zeros((H,)),
-            floor_cost_usd=Sum.zeros(()),
-            withheld_month=Sum.zeros((horizon,)),
-            restricted_month=Sum.zeros((horizon,)),
-        )
-        stats.demand_total_t = np.append(market.demand, market.demand.sum()) * horizon
-        return stats
-
-    def add(self, traj: Trajectories, sizes: list[int]) -> None:
-        """Reduce one batch's trajectories (path-last, in whole chunks of ``sizes``)."""
-        T, K, P = traj.unmet.shape
-        cum = np.empty((K + 1, P))
-        share = np.empty((T, P))
-        peaks = np.empty((2, P))
-        troughs = np.empty((2, P))
-        months = np.empty((K + 1, P))
-        never = np.empty((K + 1, P))
-        _per_path(
-            traj.unmet, traj.demand, traj.price_alliance, traj.price_rest, RECOVERY_SHARE,
-            cum, share, peaks, troughs, months, never,
-        )  # fmt: skip
-        self.shortfall_t.add(cum, sizes)
-        self.shortfall_share_month.add(share, sizes)
-        self.price_alliance_month.add(traj.price_alliance, sizes)
-        self.price_rest_month.add(traj.price_rest, sizes)
-        self.peak_price.add(peaks, sizes)
-        self.trough_price.add(troughs, sizes)
-        self.recovery.add(months, sizes)
-        self.unrecovered.add(never, sizes)
-        self.consumer_unmet_month.add(traj.unmet, sizes)
-        self.consumer_demand_month.add(traj.demand, sizes)
-        self.consumption_month.add(traj.consumption, sizes)
-        self.reserve_stock_month.add(traj.reserve_stock, sizes)
-        self.reserve_stock_fan.add(traj.reserve_stock, sizes)
-        # per-path totals over the horizon, summed month by month
-        self.reserve_released_t.add(traj.reserve_release_t.sum(axis=0), sizes)
-        self.reserve_purchase_usd.add(traj.reserve_purchase_usd.sum(axis=0), sizes)
-        self.reserve_release_usd.add(traj.reserve_release_usd.sum(axis=0), sizes)
-        self.floor_cost_usd.add(traj.floor_cost_usd.sum(axis=0), sizes)
-        self.withheld_month.add(traj.withheld, sizes)
-        self.restricted_month.add(traj.restricted, sizes)
-        self.mass_error_max = max(self.mass_error_max, float(traj.mass_error.max(initial=0.0)))
-        self.min_stock = min(self.min_stock, float(traj.min_stock.min(initial=np.inf)))
+    trajectories: dict[str, np.ndarray]
+    events: list[tuple[str, str]]  # (label, event type) of each event row
+    draws: dict[str, np.ndarray]  # EVENT_DRAWS, each (event, path)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _per_path(
-    unmet: np.ndarray,
-    demand: np.ndarray,
-    price_a: np.ndarray,
-    price_r: np.ndarray,
-    threshold: float,
-    cum: np.ndarray,
-    share: np.ndarray,
-    peaks: np.ndarray,
-    troughs: np.ndarray,
-    months: np.ndarray,
-    never: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    """Per-path figures of a batch (path-last arrays), written into the last six.
+@dataclass
+class TaskResult:
+    """What a task returns: its partial statistics, its kept paths, its time."""
 
-    ``cum`` (K + 1, P): unmet demand summed over months, per consumer and for
-    the world (last row); ``share`` (T, P): the world's unmet share of
-    demand per month; ``peaks`` (2, P): the highest alliance and rest price
-    ratios; ``troughs`` (2, P): the lowest; ``months`` (K + 1, P): months
-    from the first month with an unmet share above ``threshold`` to the end
-    of the last such month (0 when never above); ``never`` (K + 1, P): 1
-    where the share is still above the threshold in the last month.
-    """
-    T, K, P = unmet.shape
-    first = np.full((K + 1, P), -1, np.int64)
-    last = np.full((K + 1, P), -1, np.int64)
-    world_unmet = np.empty(P)
-    world_demand = np.empty(P)
-    cum[:, :] = 0.0
-    for t in range(T):
-        world_unmet[:] = 0.0
-        world_demand[:] = 0.0
-        for k in range(K):
-            for p in range(P):
-                u = unmet[t, k, p]
-                d = demand[t, k, p]
-                cum[k, p] += u
-                world_unmet[p] += u
-                world_demand[p] += d
-                if (u / d if d > 0 else 0.0) > threshold:
-                    if first[k, p] < 0:
-                        first[k, p] = t
-                    last[k, p] = t
-        for p in range(P):
-            s = world_unmet[p] / world_demand[p] if world_demand[p] > 0 else 0.0
-            share[t, p] = s
-            cum[K, p] += world_unmet[p]
-            if s > threshold:
-                if first[K, p] < 0:
-                    first[K, p] = t
-                last[K, p] = t
-    for p in range(P):
-        high_a = -np.inf
-        high_r = -np.inf
-        low_a = np.inf
-        low_r = np.inf
-        for t in range(T):
-            high_a = max(high_a, price_a[t, p])
-            high_r = max(high_r, price_r[t, p])
-            low_a = min(low_a, price_a[t, p])
-            low_r = min(low_r, price_r[t, p])
-        peaks[0, p] = high_a
-        peaks[1, p] = high_r
-        troughs[0, p] = low_a
-        troughs[1, p] = low_r
-    for k in range(K + 1):
-        for p in range(P):
-            months[k, p] = last[k, p] - first[k, p] + 1 if first[k, p] >= 0 else 0
-            never[k, p] = 1.0 if last[k, p] == T - 1 else 0.0
+    mineral: int
+    partial: BatchPartial
+    kept: Kept | None
+    seconds: float
 
 
 @dataclass
@@ -230,44 +76,194 @@ class RunOutput:
     seed: int
     batch_size: int
     stats: list[MineralStats]
+    keep_paths: int = 0
+    kept: list[Kept] = field(default_factory=list)
 
 
-def batches(n_paths: int, batch_size: int) -> Iterator[list[int]]:
+class BufferPool:
+    """Trajectory arrays of finished tasks, per mineral, for later tasks to overwrite.
+
+    Saves allocating and zeroing memory for each batch. Thread-safe; a copy sent
+    to another process starts empty.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: dict[int, list[Trajectories]] = {}
+
+    def take(self, mineral: int) -> Trajectories | None:
+        """Arrays to reuse for ``mineral``, if any."""
+        with self._lock:
+            free = self._free.get(mineral)
+            return free.pop() if free else None
+
+    def give(self, mineral: int, traj: Trajectories) -> None:
+        """Return arrays for reuse."""
+        with self._lock:
+            self._free.setdefault(mineral, []).append(traj)
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (BufferPool, ())
+
+
+def event_draws(
+    events: MineralEvents, keep: int
+) -> tuple[list[tuple[str, str]], dict[str, np.ndarray]]:
+    """The first ``keep`` paths' draws of each event: its rows (label, type) and
+    :data:`EVENT_DRAWS` (event, path).
+
+    A row is an event at one stage (``events[2]: refining``); a demand surge has
+    no stage. An event on several stages shares its draws, except the arrivals
+    of a stochastic generator, which fall on one candidate each.
+    """
+    rows: list[tuple[str, str]] = []
+    windows: list[Window] = []
+    sizes: list[np.ndarray] = []
+    leakages: list[np.ndarray] = []
+    nan = np.full(keep, np.nan)
+    for r in events.restrictions:
+        rows.append((f"{r.label}: {r.stage}", str(EventType.EXPORT_RESTRICTION)))
+        windows.append(r.window)
+        sizes.append(r.severity[:keep])
+        leakages.append(r.leakage[:keep])
+    for o in events.outages:
+        rows.append((f"{o.label}: {o.stage}", str(EventType.PRODUCTION_OUTAGE)))
+        windows.append(o.window)
+        sizes.append(o.share[:keep])
+        leakages.append(nan)
+    for u in events.surges:
+        rows.append((u.label, str(EventType.DEMAND_SURGE)))
+        windows.append(u.window)
+        sizes.append(u.share[:keep])
+        leakages.append(nan)
+    shape = (len(rows), keep)
+    draws = {
+        "happened": np.array([w.on[:keep] for w in windows], np.bool_).reshape(shape),
+        "start_month": np.array([w.start[:keep] for w in windows], float).reshape(shape),
+        "duration_months": np.array([(w.end - w.start)[:keep] for w in windows], float).reshape(
+            shape
+        ),
+        "size_share": np.array(sizes, float).reshape(shape),
+        "leakage_share": np.array(leakages, float).reshape(shape),
+    }
+    return rows, draws
+
+
+class _Drawn:
+    """A batch's realised events, shared by its tasks until each has taken its own."""
+
+    def __init__(self, minerals: int) -> None:
+        self.lock = threading.Lock()
+        self.events: dict[str, MineralEvents] | None = None
+        self.left = minerals
+
+
+def empty_stats(model: Model) -> list[MineralStats]:
+    """Empty statistics for each of the model's minerals."""
+    return [
+        MineralStats.create(
+            m, p, model.horizon, model.max_surge_share, model.params.max_price_ratio
+        )
+        for m, p in zip(model.markets, model.policies, strict=True)
+    ]
+
+
+class BatchRunner:
+    """Computes a :class:`Task` (a picklable callable, for backends in other processes)."""
+
+    def __init__(self, model: Model, n_paths: int, seed: int, keep: int) -> None:
+        self.model = model
+        self.n_paths = n_paths
+        self.seed = seed
+        self.keep = keep
+        self.templates = empty_stats(model)
+        self.pool = BufferPool()
+        self._lock = threading.Lock()
+        self._events: dict[tuple[int, ...], _Drawn] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"], state["_events"]  # a copy in another process draws its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._events = {}
+
+    def events(self, chunks: tuple[int, ...], mineral: str) -> MineralEvents:
+        """One mineral's events on a batch's paths.
+
+        The first task of a batch draws every mineral's events at once (an event
+        on several minerals is drawn once), and the batch's other tasks take
+        theirs; a mineral's draws are the same either way.
+        """
+        model = self.model
+        with self._lock:
+            drawn = self._events.setdefault(chunks, _Drawn(len(model.markets)))
+        with drawn.lock:
+            if drawn.events is None:
+                drawn.events = realise(
+                    model.events, list(model.markets), self.seed, model.horizon, list(chunks),
+                    self.n_paths,
+                )  # fmt: skip
+            drawn.left -= 1
+            events = drawn.events[mineral]
+        if drawn.left == 0:
+            with self._lock:
+                self._events.pop(chunks, None)
+        return events
+
+    def __call__(self, task: Task) -> TaskResult:
+        start = time.perf_counter()
+        model, i = self.model, task.mineral
+        market = model.markets[i]
+        chunks = list(task.chunks)
+        sizes = chunk_sizes(chunks, self.n_paths)
+        n = int(sum(sizes))
+        events_here = self.events(task.chunks, market.mineral)
+        traj = run_kernel(
+            market,
+            events_here,
+            model.policies[i],
+            model.params,
+            n,
+            workers=task.kernel_workers,
+            reuse=self.pool.take(i),
+        )
+        partial = self.templates[i].partial(traj, sizes, chunks[0])
+        keep = min(self.keep - chunks[0] * CHUNK, n)
+        kept = None
+        if keep > 0:
+            labels, draws = event_draws(events_here, keep)
+            kept = Kept({k: traj[k][..., :keep].copy() for k in KEPT}, labels, draws)
+        self.pool.give(i, traj)
+        return TaskResult(i, partial, kept, time.perf_counter() - start)
+
+
+def batches(n_paths: int, batch_size: int) -> list[tuple[int, ...]]:
     """Chunk indices of each batch, in order."""
     n_chunks = -(-n_paths // CHUNK)
     per = max(1, -(-batch_size // CHUNK))
-    for start in range(0, n_chunks, per):
-        yield list(range(start, min(start + per, n_chunks)))
+    return [tuple(range(s, min(s + per, n_chunks))) for s in range(0, n_chunks, per)]
 
 
-def default_workers() -> int:
-    """Threads a run uses by default: the CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - platforms without sched_getaffinity
-        return max(1, os.cpu_count() or 1)
+def _cost(model: Model, i: int) -> int:
+    """A rough size of a mineral's kernel: producers by consumers, both stages."""
+    market = model.markets[i]
+    mining = 0 if market.mining is None else len(market.mining.codes)
+    return len(market.final.codes) * (len(market.consumers) + mining)
 
 
-def _step(
-    market: MineralMarket,
-    events: MineralEvents,
-    policy: MineralPolicies,
-    stat: MineralStats,
-    params: Params,
-    sizes: list[int],
-    workers: int,
-    reuse: Trajectories | None,
-) -> tuple[float, Trajectories]:
-    """One mineral, one batch: the kernel, then the reduction into its statistics.
-
-    Returns the time taken [s] (to schedule the next batch) and the
-    trajectories, whose memory the next batch of this mineral reuses.
-    """
-    start = time.perf_counter()
-    n = int(sum(sizes))
-    traj = run_kernel(market, events, policy, params, n, workers=workers, reuse=reuse)
-    stat.add(traj, sizes)
-    return time.perf_counter() - start, traj
+def _join(parts: list[tuple[int, Kept]]) -> Kept:
+    """One mineral's kept paths from its tasks' (first chunk, kept) parts."""
+    parts = sorted(parts, key=lambda x: x[0])
+    first = parts[0][1]
+    return Kept(
+        {k: np.concatenate([p.trajectories[k] for _, p in parts], axis=-1) for k in KEPT},
+        first.events,
+        {k: np.concatenate([p.draws[k] for _, p in parts], axis=-1) for k in EVENT_DRAWS},
+    )
 
 
 def simulate(
@@ -275,11 +271,13 @@ def simulate(
     *,
     paths: int | None = None,
     seed: int | None = None,
+    keep_paths: int = 0,
+    backend: Backend | None = None,
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> RunOutput:
-    """Run ``model``; return the streaming statistics.
+    """Run ``model``; return the streaming statistics (and the first paths, if asked).
 
     Parameters
     ----------
@@ -287,70 +285,77 @@ def simulate(
         A model built by :func:`critmin.model.build_model`.
     paths, seed
         Paths [paths] and seed; None for the scenario's.
+    keep_paths
+        Keep the monthly trajectories and event draws of the first
+        ``keep_paths`` paths [paths] (at most ``paths``); memory grows with it.
+    backend
+        Where the tasks run (:mod:`critmin.engine.backend`); default: local
+        threads, ``workers`` of them.
     batch_size
         Paths per batch [paths]; rounded up to whole chunks of 64. Affects
         memory and speed only, never the results.
     progress
-        Called with the number of paths done after each batch.
+        Called with the number of paths done whenever a batch finishes.
     workers
-        Threads to run on [threads]; default: every CPU available
-        (:func:`default_workers`). Affects speed only, never the results.
+        Threads of the default backend [threads]; default: every CPU available.
+        Affects speed only, never the results.
 
     Notes
     -----
-    Batches run one after the other. Within a batch, the minerals are spread
-    over the threads (each mineral's kernel and statistics run on one
-    thread); with fewer minerals than threads, each kernel spreads its paths
-    over the threads instead. Every path's computation is independent of
-    the others, and each mineral's statistics receive the batches in order,
-    so the results are bit-identical whatever the number of threads.
+    Each task is one batch of one mineral. With fewer tasks than workers, each
+    kernel spreads its paths over the spare threads. Every path's computation
+    is independent of the others, and each mineral's statistics fold the
+    batches in chunk order, so the results are bit-identical whatever the
+    backend, the number of threads and the order tasks finish in.
     """
     n_paths = model.paths if paths is None else int(paths)
     run_seed = model.seed if seed is None else int(seed)
-    markets = list(model.markets)
-    policies = list(model.policies)
-    params = model.params
-    stats = [
-        MineralStats.create(m, p, model.horizon, model.max_surge_share, params.max_price_ratio)
-        for m, p in zip(markets, policies, strict=True)
-    ]
-    threads = max(1, default_workers() if workers is None else int(workers))
-    per_mineral = min(threads, max(len(markets), 1))
-    kernel_workers = max(1, threads // per_mineral)
-    plan = list(batches(n_paths, batch_size))
-    cost = [0.0] * len(markets)  # seconds each mineral took in the last batch
-    buffers: list[Trajectories | None] = [None] * len(markets)
+    keep = max(0, min(int(keep_paths), n_paths))
+    runner = BatchRunner(model, n_paths, run_seed, keep)
+    stats = empty_stats(model)
+    engine = backend if backend is not None else Threads(workers)
+    plan = batches(n_paths, batch_size)
+    order = sorted(range(len(model.markets)), key=lambda i: -_cost(model, i))
+    n_tasks = len(plan) * len(order)
+    kernel_workers = max(1, engine.workers // max(1, min(engine.workers, n_tasks)))
+    tasks = [Task(i, chunks, kernel_workers) for chunks in plan for i in order]
+    left = {chunks[0]: len(order) for chunks in plan}  # minerals still to finish, per batch
+    kept_parts: list[list[tuple[int, Kept]]] = [[] for _ in model.markets]
     done = 0
-
-    def draw_events(chunks: list[int]) -> dict[str, MineralEvents]:
-        return realise(model.events, markets, run_seed, model.horizon, chunks, n_paths)
-
-    with ThreadPoolExecutor(per_mineral) as pool:
-        events = draw_events(plan[0]) if plan else {}
-        for b, chunks in enumerate(plan):
-            sizes = chunk_sizes(chunks, n_paths)
-            # the slowest minerals first, so the threads finish together
-            order = sorted(range(len(markets)), key=lambda i: -cost[i])
-            futures = {
-                i: pool.submit(
-                    _step,
-                    markets[i],
-                    events[markets[i].mineral],
-                    policies[i],
-                    stats[i],
-                    params,
-                    sizes,
-                    kernel_workers,
-                    buffers[i],
-                )  # fmt: skip
-                for i in order
-            }
-            # draw the next batch's events while the threads work on this one
-            if b + 1 < len(plan):
-                events = draw_events(plan[b + 1])
-            for i, future in futures.items():
-                cost[i], buffers[i] = future.result()
-            done += int(sum(sizes))
+    for result in engine.run(runner, tasks):
+        stats[result.mineral].merge(result.partial)
+        if result.kept is not None:
+            kept_parts[result.mineral].append((result.partial.first_chunk, result.kept))
+        first = result.partial.first_chunk
+        left[first] -= 1
+        if left[first] == 0:
+            chunks = list(range(first, first + result.partial.chunks))
+            done += int(sum(chunk_sizes(chunks, n_paths)))
             if progress is not None:
                 progress(done)
-    return RunOutput(model, n_paths, run_seed, batch_size, stats)
+    kept = [_join(parts) for parts in kept_parts] if keep else []
+    return RunOutput(model, n_paths, run_seed, batch_size, stats, keep, kept)
+
+
+def _compilations() -> int:
+    """How many times the compiled functions were compiled (not loaded from the cache)."""
+    from critmin.engine import compiled, stats
+
+    total = 0
+    for fn in (compiled.simulate_blocks, stats._chunk_sums, stats._histogram, stats._per_path):
+        counts = getattr(getattr(fn, "stats", None), "cache_misses", None)
+        total += sum(counts.values()) if counts else 0
+    return total
+
+
+def warm_up(model: Model) -> bool:
+    """Load the compiled kernel from numba's cache, or compile it; True if it compiled.
+
+    Simulates one path of ``model``. The first run after installing (or after
+    the kernel's code changed) compiles the kernel, which takes about a
+    minute; numba keeps it on disk, and later processes load it in a fraction
+    of a second.
+    """
+    before = _compilations()
+    simulate(model, paths=1, workers=1)
+    return _compilations() > before

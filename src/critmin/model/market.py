@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from critmin import countries
+from critmin.countries import ROW
 from critmin.errors import CritminError
 from critmin.scenario import Scenario
 from critmin.world.load import World
@@ -58,8 +59,6 @@ REFERENCE_PRICE_SERIES: dict[str, str] = {
 #: (rare-earth oxide; natural graphite), so a consumer's share of world demand
 #: is taken against world mine output rather than final-stage output.
 CONSUMPTION_ON_MINING_BASIS = frozenset({"rare-earths", "graphite"})
-
-ROW = "ROW"
 
 
 @dataclass

@@ -34,7 +34,7 @@ from critmin.report.run_tables import (
     reserve_table,
 )
 from critmin.report.scenario_tables import assumptions_html
-from critmin.results import NETCDF_FILE, SCENARIO_FILE, read_run
+from critmin.results import NETCDF_FILE, SCENARIO_FILE, Results
 
 #: Short headings of the table beside the map.
 _BESIDE_HEADINGS = {"expected_shortfall_t": "shortfall t", "expected_shortfall_share": "share"}
@@ -61,6 +61,7 @@ RESERVE_VARIABLES = (
     "reserve_purchase_usd",
     "reserve_release_usd",
     "reserve_released_t",
+    "reserve_cost_share",
 )
 
 
@@ -145,8 +146,10 @@ def simulation_report(run_dir: Path, out: Path | None = None) -> Path:
         If ``run_dir`` is not a readable run folder.
     """
     run_dir = Path(run_dir)
-    summary, ds = read_run(run_dir)
+    results = Results.from_folder(run_dir)
+    ds = results.dataset
     _check_variables(ds, run_dir / NETCDF_FILE)
+    summary = results.summary()
     scenario_text, scenario = _read_scenario(run_dir)
     target = Path(out) if out is not None else run_dir / REPORT_FILE
     name = str(summary.get("scenario") or ds.attrs.get("scenario") or run_dir.name)

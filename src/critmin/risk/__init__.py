@@ -17,11 +17,12 @@ as supply from outside any country group.
 
 from critmin.risk._common import DEFAULT_STABILITY, UNATTRIBUTED, ExposureMethod, Indicator
 from critmin.risk.allied import (
+    ALLIED_COLUMNS,
     ALLIED_CONSUMERS,
     WATCHED_MINERALS,
     allied_dependence,
 )
-from critmin.risk.concentration import concentration, country_shares
+from critmin.risk.concentration import VULNERABILITY_COLUMNS, concentration, country_shares
 from critmin.risk.exposure import exposure, import_reliance, nir_table
 from critmin.risk.geopolrisk import (
     GeoPolRisk,
@@ -51,7 +52,9 @@ from critmin.world.trade import (
 )
 
 __all__ = [
+    "ALLIED_COLUMNS",
     "ALLIED_CONSUMERS",
+    "VULNERABILITY_COLUMNS",
     "WATCHED_MINERALS",
     "allied_dependence",
     "geopolrisk_year",

@@ -38,6 +38,21 @@ WATCHED_MINERALS: tuple[str, ...] = (
 )
 
 
+#: Columns of the allied-consumer view shown by the CLI (``risk --allies``) and the report.
+ALLIED_COLUMNS = [
+    "consumer",
+    "mineral",
+    "stage",
+    "year",
+    "nir_share",
+    "nir_qualifier",
+    "top_supplier",
+    "top_supplier_share",
+    "geopolrisk",
+    "note",
+]
+
+
 def _year_at_most(years: list[int], year: int | None) -> int | None:
     if not years:
         return None

@@ -29,6 +29,23 @@ from critmin.world.load import World
 # ---------------------------------------------------------------------------
 
 
+#: Columns of the vulnerability table shown by the CLI and the report.
+VULNERABILITY_COLUMNS = [
+    "mineral",
+    "stage",
+    "year",
+    "world_total_t",
+    "hhi",
+    "top_country",
+    "top_share",
+    "top3_share",
+    "china_share",
+    "gov_weighted_hhi",
+    "outside_group_share",
+    "is_bottleneck",
+]
+
+
 def _select_keys(
     world: World,
     minerals: str | Iterable[str] | None,

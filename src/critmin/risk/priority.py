@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from critmin import countries
@@ -77,6 +79,30 @@ class Thresholds(BaseModel):
                 given=error.get("input"),
                 allowed=_range_text(name) + (f" ({allowed})" if allowed else ""),
             ) from None
+
+    @classmethod
+    def from_file(cls, path: Path | str, *, where: str = "--thresholds") -> Thresholds:
+        """Thresholds from a YAML or JSON file of threshold names and numbers."""
+        path = Path(path)
+        if not path.is_file():
+            raise CritminError("thresholds file not found", where=where, given=str(path))
+        allowed = "a YAML or JSON mapping of threshold names to numbers"
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise CritminError(
+                f"cannot parse thresholds file: {exc}".splitlines()[0],
+                where=str(path),
+                allowed=allowed,
+            ) from None
+        if not isinstance(content, dict):
+            raise CritminError(
+                "thresholds file must hold a mapping",
+                where=str(path),
+                given=type(content).__name__,
+                allowed=allowed,
+            )
+        return cls.from_dict(content, where=str(path))
 
 
 def _range_text(name: str) -> str:

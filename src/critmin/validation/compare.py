@@ -108,9 +108,7 @@ def run_replay(
         market = scenario.market.model_copy(update=overrides)
         scenario = scenario.model_copy(update={"market": market})
     run = _simulate(world, scenario)
-    return ReplayRun(
-        replay, scenario, to_dataset(run), {s.market.mineral: s.market for s in run.stats}
-    )
+    return ReplayRun(replay, scenario, to_dataset(run), {m.mineral: m for m in run.model.markets})
 
 
 def _price(run: ReplayRun, mineral: str, segment: str, quantile: float = 0.5) -> np.ndarray:

@@ -42,6 +42,8 @@ class World:
     findings: tuple[checks.Finding, ...] = field(default=())
     #: What an overlay package changed (None for a complete package).
     overlay: overlay.OverlayReport | None = None
+    #: The production series chosen with :meth:`with_source` (None: each primary one).
+    source: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name``."""
@@ -269,7 +271,7 @@ class World:
             [keep_totals[keep_totals["_merge"] == "left_only"].drop(columns="_merge"), totals],
             ignore_index=True,
         )[self.production_totals.columns]
-        return dataclasses.replace(self, tables=tables)
+        return dataclasses.replace(self, tables=tables, source=series)
 
     def check_mineral(self, mineral: str, *, where: str = "--mineral") -> str:
         """Return ``mineral`` if known, else raise a :class:`CritminError`."""

@@ -1,0 +1,199 @@
+"""The public API: the verbs a user, a notebook or a service needs.
+
+Build, run and read back are separate steps::
+
+    import critmin
+
+    world = critmin.load_world()
+    model = critmin.build_model(world, "scenarios/china-escalation.yaml")
+    results = critmin.simulate(model, paths=2000, keep_paths=50)
+    results.summary()["minerals"]["gallium"]["expected_shortfall_t"]
+    results.to_folder("runs/china")
+
+or in one call, ``critmin.run_scenario("scenarios/china-escalation.yaml",
+out="runs/china")``. A saved folder reads back with
+``critmin.Results.from_folder("runs/china")``; ``critmin.compare_runs(a, b)``
+compares two runs; ``critmin.sources_for(world, "gallium")`` lists the sources
+behind a mineral's figures. Every error is a :class:`critmin.CritminError`
+whose message says what, where, what was given and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from critmin.engine.backend import Backend
+from critmin.engine.run import DEFAULT_BATCH
+from critmin.engine.run import simulate as _simulate_model
+from critmin.errors import CritminError
+from critmin.model import Model
+from critmin.model import build_model as _build_model
+from critmin.results import Export, Results
+from critmin.scenario import Scenario, ScenarioError, load_scenario
+from critmin.world.load import World, load_world
+from critmin.world.provenance import Provenance, sources_for
+
+#: Headline figures :func:`compare_runs` compares, per mineral.
+COMPARE_METRICS = (
+    "expected_shortfall_t",
+    "p95_shortfall_t",
+    "cvar95_shortfall_t",
+    "peak_price_ratio",
+    "trough_price_ratio_rest",
+    "months_to_recovery_mean",
+    "floor_cost_usd",
+)
+
+__all__ = [
+    "COMPARE_METRICS",
+    "Backend",
+    "Export",
+    "Model",
+    "Provenance",
+    "Results",
+    "Scenario",
+    "World",
+    "build_model",
+    "compare_runs",
+    "load_scenario",
+    "load_world",
+    "run_scenario",
+    "simulate",
+    "sources_for",
+]
+
+
+def build_model(world: World, scenario: Scenario | Path | str) -> Model:
+    """Check a scenario against the dataset and build the model the engine runs.
+
+    Parameters
+    ----------
+    world
+        The dataset (:func:`load_world`).
+    scenario
+        A scenario (:func:`load_scenario`) or the path of a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem, each with its place in the scenario (and the file).
+    """
+    if isinstance(scenario, Scenario):
+        return _build_model(world, scenario)
+    path = Path(scenario)
+    loaded = load_scenario(path)
+    try:
+        return _build_model(world, loaded)
+    except ScenarioError as exc:
+        raise ScenarioError(str(path), exc.problems) from None
+    except CritminError as exc:
+        raise ScenarioError(str(path), [exc.message]) from None
+
+
+def simulate(
+    model: Model,
+    *,
+    paths: int | None = None,
+    seed: int | None = None,
+    keep_paths: int = 0,
+    backend: Backend | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> Results:
+    """Simulate a model and label the results.
+
+    Parameters
+    ----------
+    model
+        From :func:`build_model`.
+    paths, seed
+        Monte Carlo paths [paths] and seed; default: the scenario's.
+    keep_paths
+        Keep the monthly trajectories and event draws of the first
+        ``keep_paths`` paths (``path_*`` variables of the dataset) [paths].
+    backend
+        Where the batches run; default: threads on this machine.
+    batch_size, workers
+        Paths per batch and threads: memory and speed only, never the results.
+    progress
+        Called with the number of paths done after each batch.
+    """
+    if paths is not None and paths < 1:
+        raise CritminError("paths must be at least 1", where="paths", given=str(paths))
+    if keep_paths < 0:
+        raise CritminError(
+            "keep_paths must be 0 or more", where="keep_paths", given=str(keep_paths)
+        )
+    run = _simulate_model(
+        model,
+        paths=paths,
+        seed=seed,
+        keep_paths=keep_paths,
+        backend=backend,
+        batch_size=batch_size,
+        progress=progress,
+        workers=workers,
+    )
+    return Results.from_run(run)
+
+
+def run_scenario(
+    scenario: Scenario | Path | str,
+    *,
+    world: World | None = None,
+    paths: int | None = None,
+    seed: int | None = None,
+    keep_paths: int = 0,
+    out: Path | str | None = None,
+    exports: Iterable[Export] = (),
+    backend: Backend | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Results:
+    """Build, simulate and (with ``out``) write a run folder, in one call.
+
+    ``world`` defaults to the shipped dataset; ``exports`` adds CSV, Parquet or
+    IAMC files to the folder. See :func:`build_model` and :func:`simulate`.
+    """
+    model = build_model(load_world() if world is None else world, scenario)
+    results = simulate(
+        model, paths=paths, seed=seed, keep_paths=keep_paths, backend=backend, progress=progress
+    )
+    if out is not None:
+        results.to_folder(Path(out), exports)
+    return results
+
+
+def _results(run: Results | Path | str) -> Results:
+    return run if isinstance(run, Results) else Results.from_folder(run)
+
+
+def compare_runs(
+    a: Results | Path | str, b: Results | Path | str, metrics: Iterable[str] = COMPARE_METRICS
+) -> pd.DataFrame:
+    """B minus A for each mineral's headline figures (runs or run folders).
+
+    One row per mineral and metric: ``a``, ``b`` and ``b_minus_a`` (None where
+    a run lacks the mineral or the figure is undefined).
+    """
+    sa, sb = _results(a).summary(), _results(b).summary()
+    rows: list[dict[str, Any]] = []
+    for mineral in sorted(set(sa["minerals"]) | set(sb["minerals"])):
+        va = sa["minerals"].get(mineral, {})
+        vb = sb["minerals"].get(mineral, {})
+        for metric in metrics:
+            x, y = va.get(metric), vb.get(metric)
+            rows.append(
+                {
+                    "mineral": mineral,
+                    "metric": metric,
+                    "a": x,
+                    "b": y,
+                    "b_minus_a": None if x is None or y is None else y - x,
+                }
+            )
+    return pd.DataFrame(rows, columns=["mineral", "metric", "a", "b", "b_minus_a"])
