@@ -16,26 +16,46 @@ out="runs/china")``. A saved folder reads back with
 compares two runs; ``critmin.sources_for(world, "gallium")`` lists the sources
 behind a mineral's figures. Every error is a :class:`critmin.CritminError`
 whose message says what, where, what was given and what is allowed.
+
+Data packages: :func:`build_package` derives the curated package from the raw
+public data, :func:`validate_package` checks a package (or an overlay on the
+shipped one), :func:`write_template` starts one. The command line uses only
+this module, the analyses (:mod:`critmin.risk`, :mod:`critmin.report`) and
+the shared vocabulary (:mod:`critmin.errors`, :mod:`critmin.countries`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from critmin.engine.backend import Backend
-from critmin.engine.run import DEFAULT_BATCH
+from critmin.engine.run import DEFAULT_BATCH, warm_up
 from critmin.engine.run import simulate as _simulate_model
 from critmin.errors import CritminError
 from critmin.model import Model
 from critmin.model import build_model as _build_model
 from critmin.results import Export, Results
-from critmin.scenario import Scenario, ScenarioError, load_scenario
-from critmin.world.load import World, load_world
+from critmin.scenario import Scenario, ScenarioError, json_schema, load_scenario
+from critmin.world.checks import Level
+from critmin.world.load import World, default_path, load_world, validate_package
 from critmin.world.provenance import Provenance, sources_for
+
+if TYPE_CHECKING:
+    from critmin.world.build import build_package
+    from critmin.world.ingest.common import Severity
+    from critmin.world.template import write_template
+
+#: Names of the data-package tools, imported on first use (they load the ingest code).
+_LAZY = {
+    "build_package": "critmin.world.build",
+    "Severity": "critmin.world.ingest.common",
+    "write_template": "critmin.world.template",
+}
 
 #: Headline figures :func:`compare_runs` compares, per mineral.
 COMPARE_METRICS = (
@@ -52,18 +72,26 @@ __all__ = [
     "COMPARE_METRICS",
     "Backend",
     "Export",
+    "Level",
     "Model",
     "Provenance",
     "Results",
     "Scenario",
+    "Severity",
     "World",
+    "build_package",
     "build_model",
     "compare_runs",
+    "default_path",
+    "json_schema",
     "load_scenario",
     "load_world",
     "run_scenario",
     "simulate",
     "sources_for",
+    "validate_package",
+    "warm_up",
+    "write_template",
 ]
 
 
@@ -197,3 +225,9 @@ def compare_runs(
                 }
             )
     return pd.DataFrame(rows, columns=["mineral", "metric", "a", "b", "b_minus_a"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'critmin.api' has no attribute {name!r}")

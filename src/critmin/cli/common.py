@@ -25,7 +25,7 @@ from critmin.errors import CritminError, DataPackageError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from critmin.world.load import World
+    from critmin.api import World
 
 
 def _console(*, stderr: bool = False) -> Console:

@@ -53,9 +53,7 @@ def data_build(
     ] = None,
 ) -> None:
     """Derive the curated data package from the raw public sources."""
-    from critmin.world.build import build_package
-    from critmin.world.ingest.common import Severity
-    from critmin.world.load import default_path
+    from critmin.api import Severity, build_package, default_path
 
     if not source.is_dir():
         raise CritminError("raw data folder not found", where="--from", given=str(source))
@@ -82,15 +80,10 @@ def data_validate(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Check a data package; list every problem with table, line, column and what is allowed."""
-    from critmin.world import checks, overlay
-    from critmin.world.load import check_overlay
+    from critmin.api import Level, validate_package
 
-    report = None
-    if directory.is_dir() and overlay.is_overlay(directory):
-        report, findings = check_overlay(directory)
-    else:
-        _, findings = checks.check_package(directory)
-    bad = checks.errors(findings)
+    report, findings = validate_package(directory)
+    bad = [f for f in findings if f.level == Level.ERROR]
     if fmt == Format.JSON:
         doc: object = [f.as_dict() for f in findings]
         if report is not None:
@@ -105,7 +98,7 @@ def data_validate(
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         for finding in findings:
-            (err if finding.level == checks.Level.ERROR else out).print(
+            (err if finding.level == Level.ERROR else out).print(
                 str(finding), highlight=False, markup=False
             )
         if report is not None:
@@ -195,7 +188,7 @@ def data_init(
     supply (for example trade.csv and sources.csv): a folder that lacks some
     tables is laid over the shipped package by '--data DIR'.
     """
-    from critmin.world.template import write_template
+    from critmin.api import write_template
 
     written = write_template(directory, force=force)
     out.print(

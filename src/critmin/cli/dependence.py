@@ -26,7 +26,7 @@ from critmin.cli.common import (
 from critmin.errors import CritminError
 
 if TYPE_CHECKING:
-    from critmin.world.load import World
+    from critmin.api import World
 
 
 class ByOption(StrEnum):

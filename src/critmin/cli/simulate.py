@@ -56,7 +56,7 @@ def scenario_schema(
     ] = None,
 ) -> None:
     """Write the JSON Schema of scenario files (for editors and CI checks)."""
-    from critmin.scenario import json_schema
+    from critmin.api import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if out_file is None:
@@ -167,7 +167,7 @@ def simulate_command(
 
 def warm_up(model: Model) -> None:
     """Load the compiled kernel, saying so while it compiles on a first run."""
-    from critmin.engine.run import warm_up as load_kernel
+    from critmin.api import warm_up as load_kernel
 
     start = time.perf_counter()
     with err.status(

@@ -367,6 +367,21 @@ def check_overlay(folder: Path) -> tuple[overlay.OverlayReport, list[checks.Find
     return report, findings
 
 
+def validate_package(
+    folder: Path | str,
+) -> tuple[overlay.OverlayReport | None, list[checks.Finding]]:
+    """Check a data package, or an overlay on the shipped one; never raises on findings.
+
+    Returns what an overlay changes (None for a complete package) and every
+    finding, errors first where the checks list them so.
+    """
+    folder = Path(folder)
+    if folder.is_dir() and overlay.is_overlay(folder):
+        return check_overlay(folder)
+    _, findings = checks.check_package(folder)
+    return None, findings
+
+
 def _load_overlay(folder: Path) -> World:
     typed, report, findings = _overlay(folder)
     _raise_on_errors(findings, folder)
