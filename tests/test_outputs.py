@@ -98,7 +98,7 @@ def test_the_kernel_writes_every_element_of_every_buffer() -> None:
         "segment": 2,
     }
     stale = Trajectories.allocate(sizes, 70)
-    for name, array in stale.arrays.items():
+    for array in stale.arrays.values():
         array[...] = True if array.dtype == np.bool_ else np.nan
     traj = run_kernel(market, events[market.mineral], policies, model.params, 70, reuse=stale)
     assert traj is stale  # the arrays were reused, so every element was written
