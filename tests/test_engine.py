@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from critmin.engine.run import simulate
-from critmin.errors import CritminError
-from critmin.model import DAYS_PER_MONTH, build_market, build_model, pool_flows
+from critmin.model import DAYS_PER_MONTH, build_market, build_model
 from critmin.results import to_dataset
-from critmin.scenario import ScenarioError, parse_scenario
+from critmin.scenario import parse_scenario
 from critmin.world.load import World, load_world
 
 ZERO_ELASTICITY = {"demand_elasticity": 0.0, "supply_elasticity": 0.0}
@@ -59,12 +58,6 @@ def usa_unmet(ds: xr.Dataset, mineral: str = "gallium") -> float:
 
 
 # --- baseline market --------------------------------------------------------------------
-
-
-def test_pool_flows_domestic_first_then_pool() -> None:
-    # CHN makes 8 and uses 5; AUS makes 2; USA needs 5 from the pool of CHN 3 + AUS 2
-    flows = pool_flows(np.array([8.0, 2.0]), ["CHN", "AUS"], np.array([5.0, 5.0]), ["CHN", "USA"])
-    np.testing.assert_allclose(flows, [[5.0, 3.0], [0.0, 2.0]])
 
 
 def test_tiny_gallium_market_by_hand(tiny: World) -> None:
@@ -360,77 +353,6 @@ def test_more_initial_reserve_never_raises_expected_shortfall(
         return float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="JPN"))
 
     assert shortfall(low + extra) <= shortfall(low) * (1 + 1e-9) + 1e-9
-
-
-# --- errors --------------------------------------------------------------------------------
-
-
-def test_unknown_mineral_in_scenario_is_reported_with_its_path(world: World) -> None:
-    with pytest.raises(ScenarioError) as info:
-        build_model(world, scenario(events=[ban(["galium"], ["USA"])]))
-    assert any(
-        p.startswith("events[0].minerals[0]: unknown mineral 'galium'") for p in info.value.problems
-    )
-
-
-def test_reserve_member_without_demand_is_refused(world: World) -> None:
-    reserve = {
-        "holder": "can",
-        "members": {"CAN": 1},
-        "minerals": ["gallium"],
-        "target": {"tonnes": 1},
-    }
-    with pytest.raises(CritminError, match="not consumers of gallium"):
-        build_model(world, scenario(policies={"reserves": [reserve]}))
-
-
-def test_outage_of_a_non_producer_is_refused(world: World) -> None:
-    event = {
-        "type": "production_outage",
-        "country": "FRA",
-        "minerals": ["cobalt"],
-        "share_lost": 0.5,
-    }
-    with pytest.raises(ScenarioError) as info:
-        build_model(world, scenario(events=[event]))
-    assert "FRA does not produce cobalt" in info.value.problems[0]
-
-
-def test_reserve_budget_is_a_total_split_by_target_value(tiny: World) -> None:
-    """A 2.255 M$ budget over two 10 t targets priced 450 and 1 $/kg: parts by value.
-
-    Gallium's target is worth 4.5 M$ and graphite's 10 k$, so gallium gets
-    2.255 M$ x 4.5 / 4.51 = 2.25 M$ (5 t at 450 $/kg) and graphite 5 k$ (5 t at 1 $/kg).
-    """
-    reserve = {
-        "holder": "usa",
-        "members": {"USA": 1.0},
-        "minerals": ["gallium", "graphite"],
-        "target": {"tonnes": 10.0},
-        "initial_stock": {"tonnes": 0.0},
-        "drawdown_trigger": {"price_ratio_above": None, "shortfall_share_above": 1.0},
-        "replenish": {
-            "price_ratio_below": 100.0,
-            "max_purchase_share_per_month": 1.0,
-            "budget_usd": 2.255e6,
-        },
-    }
-    fields: dict[str, Any] = {
-        "market": {"base_prices_usd_per_kg": {"gallium": 450.0, "graphite": 1.0}},
-        "policies": {"reserves": [reserve]},
-    }
-    model = build_model(tiny, scenario(**fields))
-    parts = {
-        m.mineral: p.reserves[0].budget_usd
-        for m, p in zip(model.markets, model.policies, strict=True)
-    }
-    assert parts == pytest.approx({"gallium": 2.25e6, "graphite": 5.0e3}, rel=1e-12)
-    ds = run(tiny, **fields)
-    spent = ds["reserve_purchase_usd"].sel(holder="usa")
-    # purchases raise the price, so the budget buys at most 5 t of each
-    assert float(spent.sum()) == pytest.approx(2.255e6, rel=1e-9)
-    stock = ds["reserve_stock_mean_t"].sel(holder="usa")[..., -1]
-    assert float(stock.max()) <= 5.0 + 1e-9
 
 
 # --- withheld volume stays in the imposer's market ----------------------------------------

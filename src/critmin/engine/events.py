@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from critmin.model.events import Dist, DistKind, EventPlan, EventType, StochasticPlan
+from critmin.model.events import (
+    BanOrLicence,
+    Dist,
+    DistKind,
+    EventPlan,
+    EventType,
+    StochasticPlan,
+)
 from critmin.model.market import MineralMarket
 
 #: Paths per random stream and per exact-summation chunk.
@@ -216,9 +223,9 @@ def _realise_stochastic(
         parts["d"].append(
             np.maximum(np.round(rng.exponential(plan.mean_duration_months, (CHUNK, slots))), 1)
         )
-        if plan.severity is None:
-            ban = rng.uniform(0, 1, (CHUNK, slots)) < plan.ban_probability
-            lic = rng.uniform(*plan.licence_severity, (CHUNK, slots))
+        if isinstance(plan.severity, BanOrLicence):
+            ban = rng.uniform(0, 1, (CHUNK, slots)) < plan.severity.ban_probability
+            lic = rng.uniform(*plan.severity.licence_severity, (CHUNK, slots))
             parts["sev"].append(np.where(ban, 1.0, lic))
         else:
             parts["sev"].append(draw(plan.severity, rng, CHUNK * slots).reshape(CHUNK, slots))

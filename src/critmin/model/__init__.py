@@ -11,6 +11,7 @@ this package and nothing above it.
 from critmin.model.build import Model, build_model
 from critmin.model.events import (
     LICENCE_SEVERITY,
+    BanOrLicence,
     Calibration,
     Dist,
     DistKind,
@@ -49,6 +50,7 @@ from critmin.model.policies import (
 )
 
 __all__ = [
+    "BanOrLicence",
     "ALLOCATION_CODES",
     "CONSUMPTION_ON_MINING_BASIS",
     "DAYS_PER_MONTH",

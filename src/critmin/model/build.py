@@ -89,20 +89,6 @@ def _calibrations(world: World, scenario: Scenario) -> dict[int, Calibration]:
         if isinstance(e, StochasticRestrictions)
         and (e.rate_per_year is None or e.severity_share is None or e.mean_duration_months is None)
     }
-    for i, e in enumerate(scenario.events):
-        if isinstance(e, StochasticRestrictions) and i not in out:
-            # every parameter is given: the calibration is not used
-            out[i] = Calibration(
-                rate_per_year=0.0,
-                mean_duration_months=1.0,
-                ban_probability=0.0,
-                licence_severity=(0.0, 1.0),
-                window_years=0.0,
-                n_events=0,
-                n_ended=0,
-                exposure_months=0.0,
-                evidence=(),
-            )
     return out
 
 

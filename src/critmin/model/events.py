@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 import numpy as np
 
@@ -24,6 +23,8 @@ from critmin.errors import CritminError
 from critmin.model.market import ROW, MineralMarket
 from critmin.scenario import (
     DemandSurge,
+    DistKind,
+    EventType,
     ExportRestriction,
     ProductionOutage,
     Scenario,
@@ -33,23 +34,6 @@ from critmin.scenario import (
     Value,
 )
 from critmin.world.load import World
-
-
-class DistKind(StrEnum):
-    """Kinds of :class:`Dist`."""
-
-    FIXED = "fixed"
-    UNIFORM = "uniform"
-    TRIANGULAR = "triangular"
-
-
-class EventType(StrEnum):
-    """Event types (the scenario's ``type`` field)."""
-
-    EXPORT_RESTRICTION = "export_restriction"
-    PRODUCTION_OUTAGE = "production_outage"
-    DEMAND_SURGE = "demand_surge"
-    STOCHASTIC_RESTRICTIONS = "stochastic_restrictions"
 
 
 @dataclass(frozen=True)
@@ -112,11 +96,20 @@ class EventPlan:
 
 
 @dataclass(frozen=True)
+class BanOrLicence:
+    """A severity drawn as a ban (severity 1) with ``ban_probability``, and otherwise
+    a licensing regime, uniform in ``licence_severity`` [share]."""
+
+    ban_probability: float
+    licence_severity: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class StochasticPlan:
     """The stochastic restriction generator, resolved: Poisson arrivals on candidates.
 
-    Severity is ``severity`` when given, else a ban with ``ban_probability``
-    and otherwise a licensing regime drawn uniformly in ``licence_severity``.
+    ``severity`` is the scenario's when given, else the calibrated mix of bans
+    and licensing regimes.
     """
 
     index: int
@@ -124,9 +117,7 @@ class StochasticPlan:
     last_month: int
     rate_per_year: float
     mean_duration_months: float
-    severity: Dist | None
-    ban_probability: float
-    licence_severity: tuple[float, float]
+    severity: Dist | BanOrLicence
     leakage: Dist
     candidates: tuple[Target, ...]
 
@@ -344,7 +335,18 @@ def plan_events(
     plans: list[EventPlan | StochasticPlan] = []
     for index, event in enumerate(scenario.events):
         if isinstance(event, StochasticRestrictions):
-            cal = calibrations[index]
+            cal = calibrations.get(index)  # absent when the scenario gives every parameter
+            rate, duration_mean = event.rate_per_year, event.mean_duration_months
+            severity: Dist | BanOrLicence
+            if event.severity_share is not None:
+                severity = Dist.of(event.severity_share)
+            else:
+                assert cal is not None
+                severity = BanOrLicence(cal.ban_probability, cal.licence_severity)
+            if rate is None or duration_mean is None:
+                assert cal is not None
+                rate = cal.rate_per_year if rate is None else rate
+                duration_mean = duration_mean or cal.mean_duration_months
             first = event.start_month
             last = horizon - 1 if event.end_month is None else min(event.end_month, horizon - 1)
             candidates = (
@@ -359,17 +361,9 @@ def plan_events(
                     index=index,
                     first_month=first,
                     last_month=last,
-                    rate_per_year=(
-                        event.rate_per_year
-                        if event.rate_per_year is not None
-                        else cal.rate_per_year
-                    ),
-                    mean_duration_months=event.mean_duration_months or cal.mean_duration_months,
-                    severity=None
-                    if event.severity_share is None
-                    else Dist.of(event.severity_share),
-                    ban_probability=cal.ban_probability,
-                    licence_severity=cal.licence_severity,
+                    rate_per_year=rate,
+                    mean_duration_months=duration_mean,
+                    severity=severity,
                     leakage=Dist.of(event.leakage_share),
                     candidates=tuple(
                         _restriction_target(by_mineral[m], event.stage, imposer, targets)

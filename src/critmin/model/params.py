@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from critmin.scenario import Scenario
+from critmin.scenario import Allocation, Scenario
 
-#: Release allocation rules, as the codes the compiled kernel uses.
-ALLOCATION_CODES = {"by_shortfall": 0, "by_consumption": 1, "by_cost_share": 2}
+#: Release allocation rules, as the codes the compiled kernel uses
+#: (:func:`critmin.engine.steps.release`: 0 by shortfall, 1 by consumption, 2 by cost share).
+ALLOCATION_CODES = {
+    Allocation.BY_SHORTFALL: 0,
+    Allocation.BY_CONSUMPTION: 1,
+    Allocation.BY_COST_SHARE: 2,
+}
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin import countries
+from critmin.countries import ROW
 from critmin.errors import CritminError
 from critmin.model.market import MineralMarket, pool_flows
-from critmin.scenario import BuyersClub, PriceFloor, Quantity, Reserve, Scenario
+from critmin.scenario import (
+    Allocation,
+    BuyersClub,
+    CostSharing,
+    PriceFloor,
+    Quantity,
+    Reserve,
+    Scenario,
+)
 
 #: Average days per month [days].
 DAYS_PER_MONTH = 365.25 / 12.0
@@ -33,7 +42,7 @@ class ReservePlan:
     trigger_price: float
     trigger_shortfall: float
     max_release_t: float
-    allocation: str
+    allocation: Allocation
     buy_below: float
     max_buy_t: float
     budget_usd: float
@@ -87,16 +96,16 @@ def compile_reserve(
             given=", ".join(missing),
             allowed=(
                 "explicit consumers: "
-                + ", ".join(c for c in market.consumers if c != "ROW")
+                + ", ".join(c for c in market.consumers if c != ROW)
                 + " (add others under market.consumers with a sourced demand)"
             ),
         )
     members = np.array([c in reserve.members for c in market.consumers])
     shares = np.array([reserve.members.get(c, 0.0) for c in market.consumers], dtype=float)
     shares = shares / shares.sum()
-    if reserve.cost_sharing == "fixed":
+    if reserve.cost_sharing == CostSharing.FIXED:
         split = shares
-    elif reserve.cost_sharing == "by_consumption":
+    elif reserve.cost_sharing == CostSharing.BY_CONSUMPTION:
         split = np.where(members, market.demand, 0.0)
         split = split / split.sum() if split.sum() > 0 else shares
     else:

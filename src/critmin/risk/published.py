@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from critmin import countries
+from critmin.countries import ROW
 from critmin.errors import CritminError
 from critmin.risk._common import (
     DEFAULT_STABILITY,
@@ -444,13 +445,13 @@ def eu_supply_risk_assessed(
     stage = _check_stage(stage, where="stage")
     sourcing, supply, used, notes = eu_sourcing_from_world(world, mineral, stage, years)
     base = eu_supply_risk_from_world(
-        world, mineral, stage=stage, year=used[-1], eu_sourcing=sourcing or {"ROW": 1.0}
+        world, mineral, stage=stage, year=used[-1], eu_sourcing=sourcing or {ROW: 1.0}
     )
     codes = sorted(set(supply) | set(sourcing))
     g = _stability(world, pd.Series(codes), pd.Series([used[-1]] * len(codes)))
     wgi = {c: 10.0 * float(v) for c, v in zip(codes, g, strict=True)}
     gs_codes, gs_shares = _supply_shares(supply, where="global_supply")
-    eu_codes, eu_shares = _supply_shares(sourcing or {"ROW": 1.0}, where="eu_sourcing")
+    eu_codes, eu_shares = _supply_shares(sourcing or {ROW: 1.0}, where="eu_sourcing")
     gs = _hhi_wgi_t(gs_codes, gs_shares, wgi, {}, where="governance")
     eu_hhi = _hhi_wgi_t(eu_codes, eu_shares, wgi, {}, where="governance")
     sr = _sr(gs, eu_hhi, base.import_reliance, base.eol_rir, base.si_sr)

@@ -29,6 +29,7 @@ from critmin.scenario.errors import _PathError as _PathError
 from critmin.scenario.events import (
     DemandSurge,
     Event,
+    EventType,
     ExportRestriction,
     ProductionOutage,
     StochasticRestrictions,
@@ -46,7 +47,9 @@ from critmin.scenario.load import _raw_horizon_errors as _raw_horizon_errors
 from critmin.scenario.market import ConsumerDemand, Market
 from critmin.scenario.model import Scenario
 from critmin.scenario.policies import (
+    Allocation,
     BuyersClub,
+    CostSharing,
     DrawdownTrigger,
     Policies,
     PriceFloor,
@@ -54,12 +57,23 @@ from critmin.scenario.policies import (
     Replenish,
     Reserve,
 )
-from critmin.scenario.values import Distribution, Triangular, Uniform, Value, value_bounds
+from critmin.scenario.values import (
+    DistKind,
+    Distribution,
+    Triangular,
+    Uniform,
+    Value,
+    value_bounds,
+)
 from critmin.scenario.values import _check_range as _check_range
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Allocation",
     "BuyersClub",
+    "CostSharing",
+    "DistKind",
+    "EventType",
     "ConsumerDemand",
     "DemandSurge",
     "Distribution",

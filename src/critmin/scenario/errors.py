@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from critmin.errors import CritminError
+from critmin.scenario.events import EventType
+from critmin.scenario.values import DistKind
+
+#: How an enum member prints inside pydantic's messages.
+_ENUM_REPR = re.compile(r"<\w+\.\w+: ('[^']*')>")
+#: Tags pydantic adds to an error's location for tagged unions (events, values).
+_TAGS = frozenset({*EventType, *DistKind, "float"})
 
 
 class _PathError(ValueError):
@@ -22,15 +30,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in (
-            "export_restriction",
-            "production_outage",
-            "demand_surge",
-            "stochastic_restrictions",
-            "uniform",
-            "triangular",
-            "float",
-        ):
+        elif part in _TAGS:
             continue  # discriminator tags pydantic adds to the location
         else:
             out += f".{part}" if out else str(part)
@@ -45,7 +45,7 @@ def format_errors(exc: ValidationError) -> list[str]:
         if isinstance(ctx_error, _PathError):
             lines.append(str(ctx_error))
             continue
-        message = str(error["msg"])
+        message = _ENUM_REPR.sub(r"\1", str(error["msg"]))  # <EventType.X: 'x'> -> 'x'
         message = message.removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key"

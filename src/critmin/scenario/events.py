@@ -6,6 +6,7 @@ Also random export restrictions (:class:`StochasticRestrictions`) and the
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -14,6 +15,15 @@ from critmin import countries
 from critmin.scenario.base import _as_list, _codes, _Model
 from critmin.scenario.values import Value, _check_range
 from critmin.world.schema import Stage
+
+
+class EventType(StrEnum):
+    """Event types (the ``type`` field of a scenario event)."""
+
+    EXPORT_RESTRICTION = "export_restriction"
+    PRODUCTION_OUTAGE = "production_outage"
+    DEMAND_SURGE = "demand_surge"
+    STOCHASTIC_RESTRICTIONS = "stochastic_restrictions"
 
 
 class _Event(_Model):
@@ -64,7 +74,7 @@ class _Restricting(_Model):
 class ExportRestriction(_Event, _Restricting):
     """An export restriction: the imposer blocks a share of its exports to the targets."""
 
-    type: Literal["export_restriction"]
+    type: Literal[EventType.EXPORT_RESTRICTION]
     imposer: list[str] = Field(description="Imposing country or group (ISO3 codes or names).")
     minerals: list[str] = Field(description="Mineral ids, or ['all'].")
     stage: Stage | None = Field(
@@ -85,7 +95,7 @@ class ExportRestriction(_Event, _Restricting):
 class ProductionOutage(_Event):
     """A producer loses a share of its output (accident, strike, sanctions, flood)."""
 
-    type: Literal["production_outage"]
+    type: Literal[EventType.PRODUCTION_OUTAGE]
     country: str = Field(description="Producing country (ISO3).")
     minerals: list[str] = Field(description="Mineral ids.")
     stage: Stage | None = Field(None, description="Stage; omitted = the mineral's first stage.")
@@ -110,7 +120,7 @@ class ProductionOutage(_Event):
 class DemandSurge(_Event):
     """Demand of some consumers rises by a share (e.g. a defence build-up)."""
 
-    type: Literal["demand_surge"]
+    type: Literal[EventType.DEMAND_SURGE]
     minerals: list[str] = Field(description="Mineral ids.")
     consumers: list[str] = Field(
         default_factory=lambda: ["all"], description="Consumers (ISO3, groups, ROW) or ['all']."
@@ -137,7 +147,7 @@ class StochasticRestrictions(_Restricting):
     dataset's ``policy_instruments`` table (see docs/methods.md).
     """
 
-    type: Literal["stochastic_restrictions"]
+    type: Literal[EventType.STOCHASTIC_RESTRICTIONS]
     imposer: list[str] = Field(default_factory=lambda: ["CHN"], description="Imposer(s).")
     minerals: list[str] = Field(description="Candidate minerals; each arrival picks one.")
     targets: list[str] = Field(default_factory=lambda: ["all"], description="Targets.")

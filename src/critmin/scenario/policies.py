@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from critmin import countries
 from critmin.scenario.base import _as_list, _codes, _Model
+
+
+class Allocation(StrEnum):
+    """How a coordinated reserve release is split among the members."""
+
+    BY_SHORTFALL = "by_shortfall"
+    BY_CONSUMPTION = "by_consumption"
+    BY_COST_SHARE = "by_cost_share"
+
+
+class CostSharing(StrEnum):
+    """How a reserve's purchase costs are split among the members."""
+
+    FIXED = "fixed"
+    BY_CONSUMPTION = "by_consumption"
+    BY_GDP = "by_gdp"
 
 
 class Quantity(_Model):
@@ -86,12 +103,12 @@ class Reserve(_Model):
     max_release_share_per_month: float = Field(
         0.15, gt=0, le=1, description="Monthly releases at most this share of the target."
     )
-    release_allocation: Literal["by_consumption", "by_shortfall", "by_cost_share"] = Field(
-        "by_shortfall", description="How a coordinated release is split among members."
+    release_allocation: Allocation = Field(
+        Allocation.BY_SHORTFALL, description="How a coordinated release is split among members."
     )
     replenish: Replenish | None = Field(default_factory=lambda: Replenish())
-    cost_sharing: Literal["fixed", "by_consumption", "by_gdp"] = Field(
-        "fixed", description="How purchase costs are split among members."
+    cost_sharing: CostSharing = Field(
+        CostSharing.FIXED, description="How purchase costs are split among members."
     )
     gdp_usd: dict[str, float] | None = Field(
         None, description="Members' GDP [USD] for cost_sharing: by_gdp, with its source in note."
@@ -127,7 +144,7 @@ class Reserve(_Model):
 
     @model_validator(mode="after")
     def _gdp(self) -> Reserve:
-        if self.cost_sharing == "by_gdp":
+        if self.cost_sharing == CostSharing.BY_GDP:
             missing = sorted(set(self.members) - set(self.gdp_usd or {}))
             if missing:
                 raise ValueError(

@@ -7,6 +7,7 @@ A :data:`Value` is a fixed number or a distribution drawn once per path:
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -14,10 +15,18 @@ from pydantic import Field, model_validator
 from critmin.scenario.base import _Model
 
 
+class DistKind(StrEnum):
+    """Kinds of scenario number: fixed, or a distribution (the ``dist`` field)."""
+
+    FIXED = "fixed"
+    UNIFORM = "uniform"
+    TRIANGULAR = "triangular"
+
+
 class Uniform(_Model):
     """A number drawn uniformly in [low, high] on each path."""
 
-    dist: Literal["uniform"]
+    dist: Literal[DistKind.UNIFORM]
     low: float
     high: float
 
@@ -31,7 +40,7 @@ class Uniform(_Model):
 class Triangular(_Model):
     """A number drawn from a triangular distribution on each path."""
 
-    dist: Literal["triangular"]
+    dist: Literal[DistKind.TRIANGULAR]
     low: float
     mode: float
     high: float

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from critmin.countries import ROW, WLD
 from critmin.world.build_selection import Selection
 from critmin.world.editions import edition_rank, series_of
 from critmin.world.ingest.common import Problem, Severity
@@ -66,8 +67,8 @@ def cross_check_series(selection: Selection, problems: list[Problem]) -> None:
     cols = [*key, "value_t", "source_id"]
     for name in sorted(set(other["series"])):
         theirs = other[other["series"] == name]
-        named = (main["country"] != "ROW") & (main["country"] != "WLD")
-        mine = theirs["country"].isin(["ROW", "WLD"])
+        named = (main["country"] != ROW) & (main["country"] != WLD)
+        mine = theirs["country"].isin([ROW, WLD])
         _compare(
             main.loc[named, cols],
             theirs.loc[~mine, cols],
@@ -77,8 +78,8 @@ def cross_check_series(selection: Selection, problems: list[Problem]) -> None:
             on=key,
         )
         _compare(
-            main.loc[main["country"] == "WLD", cols],
-            theirs.loc[theirs["country"] == "WLD", cols],
+            main.loc[main["country"] == WLD, cols],
+            theirs.loc[theirs["country"] == WLD, cols],
             label=f"primary vs {name} totals",
             rel_tol=0.05,
             problems=problems,

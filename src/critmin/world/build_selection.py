@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from critmin.countries import WLD
 from critmin.world import checks
 from critmin.world.editions import edition_rank, series_of
 from critmin.world.ingest.common import IngestResult, Problem, Severity
@@ -243,7 +244,7 @@ def select_production(result: IngestResult, problems: list[Problem]) -> Selectio
         [
             all_rows[[*on, "country", "value_t", "status", "note"]],
             all_totals.assign(
-                country="WLD",
+                country=WLD,
                 value_t=all_totals["world_total_t"],
                 status=all_totals["status"] if "status" in all_totals else "reported",
                 note="world total (" + all_totals["total_kind"].astype(str) + ")",

@@ -74,7 +74,9 @@ def minerals_table(result: IngestResult, stages: pd.DataFrame) -> pd.DataFrame:
     meta = _frame(result, "minerals").drop_duplicates("mineral").set_index("mineral")
     rows = []
     for spec in MINERALS:
-        with_data = stages[(stages["mineral"] == spec.mineral) & (stages["coverage"] == "data")]
+        with_data = stages[
+            (stages["mineral"] == spec.mineral) & (stages["coverage"] == Coverage.DATA)
+        ]
         order = [s.value for s in Stage]
         stage_list = sorted(set(with_data["stage"]), key=order.index)
         m = meta.loc[spec.mineral] if spec.mineral in meta.index else None

@@ -16,7 +16,7 @@ import pandas as pd
 
 from critmin.docsections import fill_sections
 from critmin.world.load import World, load_world
-from critmin.world.schema import markdown_reference
+from critmin.world.schema import Status, markdown_reference
 
 
 def _years(values: pd.Series) -> str:
@@ -71,7 +71,7 @@ def coverage_markdown(world: World) -> str:
         rows = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage)]
         if (mineral, stage) in precedence:
             entry = precedence[(mineral, stage)]
-            estimated = _years(rows.loc[rows["status"] == "estimated", "year"]) or "none"
+            estimated = _years(rows.loc[rows["status"] == Status.ESTIMATED, "year"]) or "none"
             production = f"{entry['primary_series']} {entry['years']} ({estimated})"
         else:
             production = "-"

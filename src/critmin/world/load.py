@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from critmin.countries import WLD
 from critmin.errors import CritminError, DataPackageError
 from critmin.world import checks, overlay
 from critmin.world.editions import edition_rank, series_of
-from critmin.world.schema import Stage
+from critmin.world.schema import Coverage, Stage
 
 
 def default_path() -> Path:
@@ -202,7 +203,7 @@ class World:
     def stages(self, mineral: str) -> list[str]:
         """Stages with country data for a mineral."""
         rows = self.mineral_stages
-        rows = rows[(rows["mineral"] == mineral) & (rows["coverage"] == "data")]
+        rows = rows[(rows["mineral"] == mineral) & (rows["coverage"] == Coverage.DATA)]
         order = [s.value for s in Stage]
         return sorted(set(rows["stage"]), key=order.index)
 
@@ -248,7 +249,7 @@ class World:
         pick = pick.assign(_edition=pick["source_id"].map(edition_rank))
         newest = pick.groupby(key)["_edition"].transform("min")
         pick = pick[pick["_edition"] == newest].drop(columns="_edition")
-        is_total = pick["country"] == "WLD"
+        is_total = pick["country"] == WLD
         production = pick[~is_total].assign(capacity_t=np.nan)
         sums = production.groupby(key)["value_t"].sum().rename("rows_sum_t")
         kind = pick.loc[is_total, "note"].str.extract(r"\(([^)]*)\)")[0]
