@@ -188,7 +188,8 @@ def main() -> None:
             f"first call loading from the cache {cached:.2f} s"
         )
     header = (
-        f"{'paths':>7s} {'load':>6s} {'simulate':>9s} {'write':>6s} {'total':>6s} "
+        f"{'paths':>7s} {'import':>6s} {'world':>6s} {'model':>6s} {'1st call':>8s} "
+        f"{'simulate':>9s} {'write':>6s} {'total':>6s} "
         f"{'path-months/s':>14s} {'p-mineral-m/s':>14s} {'peak RSS':>9s} {'sim/probe':>10s}"
     )
     print(header)
@@ -199,7 +200,8 @@ def main() -> None:
         ]
         r = min(runs, key=lambda x: x["simulate_s"])
         print(
-            f"{size:7d} {r['load_check_s']:6.2f} {r['simulate_s']:9.2f} {r['write_s']:6.2f} "
+            f"{size:7d} {r['import_s']:6.2f} {r['load_world_s']:6.2f} {r['build_model_s']:6.2f} "
+            f"{r['first_call_s']:8.2f} {r['simulate_s']:9.2f} {r['write_s']:6.2f} "
             f"{r['total_s']:6.2f} {r['path_months_per_s']:14,.0f} "
             f"{r['path_mineral_months_per_s']:14,.0f} {r['peak_rss_mb']:7.0f}MB "
             f"{r['simulate_over_probe']:10.0f}"

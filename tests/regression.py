@@ -8,6 +8,12 @@ sha256 of its bytes. tests/test_regression.py compares the current code with
 the stored snapshots in tests/data/regression/, so a restructuring that changes
 any number, to the last bit, fails.
 
+The snapshots hold on any x86-64 machine: the simulator's exponentials and
+logarithms are the C library's (math.exp, math.log, and numba's calls to them),
+never NumPy's vectorised ones, whose last bit depends on the CPU's instruction
+set (the price histograms' edges took NumPy's exp until a machine without
+AVX-512 moved them).
+
 Write the snapshots (only when a change of numbers is intended, and say so in the
 commit): ``python tests/regression.py [NAME ...]``.
 """

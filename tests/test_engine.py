@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -11,10 +10,10 @@ import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builders import ban, run, scenario
 from critmin.engine.run import simulate
 from critmin.model import DAYS_PER_MONTH, build_market, build_model
 from critmin.results import to_dataset
-from critmin.scenario import parse_scenario
 from critmin.world.load import World, load_world
 
 ZERO_ELASTICITY = {"demand_elasticity": 0.0, "supply_elasticity": 0.0}
@@ -28,29 +27,6 @@ def tiny(test_data: Path) -> World:
 @pytest.fixture(scope="module")
 def world() -> World:
     return load_world()
-
-
-def scenario(**fields: Any) -> Any:
-    base: dict[str, Any] = {"name": "t", "horizon_months": 3, "paths": 1, "seed": 1}
-    base.update(fields)
-    return parse_scenario(base)
-
-
-def run(world: World, **fields: Any) -> xr.Dataset:
-    return to_dataset(simulate(build_model(world, scenario(**fields))))
-
-
-def ban(minerals: list[str], targets: list[str], **extra: Any) -> dict[str, Any]:
-    event = {
-        "type": "export_restriction",
-        "imposer": "CHN",
-        "minerals": minerals,
-        "targets": targets,
-        "severity_share": 1.0,
-        "leakage_share": 0.0,
-    }
-    event.update(extra)
-    return event
 
 
 def usa_unmet(ds: xr.Dataset, mineral: str = "gallium") -> float:

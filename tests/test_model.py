@@ -7,15 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from builders import ban, run, scenario
 from critmin import countries
-from critmin.engine.run import simulate
 from critmin.errors import CritminError
-from critmin.model import BanOrLicence, Dist, EventPlan, StochasticPlan, build_model, pool_flows
-from critmin.results import to_dataset
-from critmin.scenario import ScenarioError, parse_scenario
-from critmin.world.load import World, load_world
+from critmin.model import (
+    BanOrLicence,
+    Dist,
+    EventPlan,
+    StochasticPlan,
+    build_market,
+    build_model,
+    pool_flows,
+)
+from critmin.scenario import ScenarioError
+from critmin.world.load import Tables, World, load_world
 
 
 @pytest.fixture(scope="module")
@@ -26,29 +34,6 @@ def tiny(test_data: Path) -> World:
 @pytest.fixture(scope="module")
 def world() -> World:
     return load_world()
-
-
-def scenario(**fields: Any) -> Any:
-    base: dict[str, Any] = {"name": "t", "horizon_months": 3, "paths": 1, "seed": 1}
-    base.update(fields)
-    return parse_scenario(base)
-
-
-def run(world: World, **fields: Any) -> Any:
-    return to_dataset(simulate(build_model(world, scenario(**fields))))
-
-
-def ban(minerals: list[str], targets: list[str], **extra: Any) -> dict[str, Any]:
-    event = {
-        "type": "export_restriction",
-        "imposer": "CHN",
-        "minerals": minerals,
-        "targets": targets,
-        "severity_share": 1.0,
-        "leakage_share": 0.0,
-    }
-    event.update(extra)
-    return event
 
 
 # --- baseline market --------------------------------------------------------------------
@@ -204,3 +189,57 @@ def test_reserve_plans_hold_tonnes_and_cost_shares(world: World) -> None:
     split = dict(zip(market.consumers, plan.cost_split, strict=True))
     assert split["JPN"] == pytest.approx(0.75)
     assert split["USA"] == pytest.approx(0.25)
+
+
+def _with_conventions(world: World, rows: list[dict[str, str]]) -> World:
+    """``world`` with its ``market_conventions`` table replaced by ``rows``."""
+    tables = world.tables.shared()
+    tables["market_conventions"] = pd.DataFrame(
+        rows, columns=list(tables["market_conventions"].columns)
+    )
+    return dataclasses.replace(world, tables=Tables(tables))
+
+
+def test_base_price_is_the_datasets_reference_series(world: World) -> None:
+    plain = scenario(minerals=["gallium"])
+    prices = world.rows("prices", mineral="gallium")
+    prices = prices[prices["price_usd_per_kg"].notna()]
+    named = world.rows("market_conventions", mineral="gallium")["reference_price_series"]
+    (series,) = named.tolist()
+    for chosen in sorted(set(prices["series"]))[:3] + [series]:
+        of_series = prices[prices["series"] == chosen]
+        latest = of_series[of_series["year"] == of_series["year"].max()].iloc[0]
+        changed = _with_conventions(
+            world, [{"mineral": "gallium", "reference_price_series": chosen, "source_id": "x"}]
+        )
+        market = build_market(changed, plain, "gallium")
+        assert market.base_price_usd_per_kg == float(latest["price_usd_per_kg"])
+        assert market.price_source.startswith(f"{chosen} {int(latest['year'])}")
+    # without a convention: the latest year of any series
+    market = build_market(_with_conventions(world, []), plain, "gallium")
+    assert int(market.price_source.rsplit(" (", 1)[0].rsplit(" ", 1)[1]) == prices["year"].max()
+
+
+def test_consumption_shares_are_taken_on_the_stage_the_dataset_names(world: World) -> None:
+    """USA's rare-earth demand: its apparent consumption over world mine output (the
+    convention) or over world refined output (without it), times world demand."""
+    plain = scenario(minerals=["rare-earths"])
+    cons = world.rows("consumption", mineral="rare-earths", consumer="USA", kind="apparent")
+    latest = cons[cons["year"] == cons["year"].max()].iloc[0]
+    year = int(latest["year"])
+    expected = {}
+    for stage in ("mining", "refining"):
+        total = world.rows("production_totals", mineral="rare-earths", stage=stage, year=year)
+        expected[stage] = float(latest["value_t"]) / float(total["world_total_t"].iloc[0])
+    assert expected["mining"] != pytest.approx(expected["refining"], rel=1e-3)
+    for stage, conventions in (
+        ("mining", [{"mineral": "rare-earths", "consumption_stage": "mining", "source_id": "x"}]),
+        ("refining", []),
+    ):
+        market = build_market(_with_conventions(world, conventions), plain, "rare-earths")
+        usa = market.consumers.index("USA")
+        share = market.demand[usa] / market.demand.sum()
+        assert share == pytest.approx(expected[stage], rel=1e-12)
+    shipped = build_market(world, plain, "rare-earths")
+    usa = shipped.consumers.index("USA")
+    assert shipped.demand[usa] / shipped.demand.sum() == pytest.approx(expected["mining"])

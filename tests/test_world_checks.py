@@ -176,3 +176,22 @@ def test_rounding_tolerance_follows_printed_digits() -> None:
     assert checks.rounding_tolerance_t(230_000) == 5_000
     # no trailing zeros: exact to 0.05 %
     assert checks.rounding_tolerance_t(3450.5) == pytest.approx(1.72525)
+
+
+def test_reference_price_series_must_be_one_of_the_minerals_series(package: Path) -> None:
+    with (package / "prices.csv").open("a", encoding="utf-8") as out:
+        out.write("gallium,gallium spot,2023,300,2023,USD/kg,reported,hand,\n")
+    header = "mineral,reference_price_series,consumption_stage,source_id,note\n"
+    (package / "market_conventions.csv").write_text(
+        header + "gallium,gallium spot,,hand,\ngraphite,gallium spot,mining,hand,\n",
+        encoding="utf-8",
+    )
+    (finding,) = _errors(package)
+    assert (finding.table, finding.line, finding.column) == (
+        "market_conventions",
+        3,
+        "reference_price_series",
+    )
+    assert "no prices row of graphite has this series" in str(finding)
+    _replace(package / "market_conventions.csv", "graphite,gallium spot", "graphite,")
+    assert _errors(package) == []

@@ -203,3 +203,49 @@ def test_docs_data_md_generated_sections_are_current(world: World) -> None:
     path = Path(__file__).resolve().parents[1] / "docs" / "data.md"
     text = path.read_text(encoding="utf-8")
     assert render(text, world) == text, "run `python -m critmin.world.docs docs/data.md`"
+
+
+def test_every_schema_table_is_an_attribute_and_a_copy(world: World) -> None:
+    for table in TABLES:
+        frame = getattr(world, table.name)
+        assert list(frame.columns) == list(world.tables.shared()[table.name].columns)
+    before = world.production["value_t"].sum()
+    taken = world.production
+    taken.loc[:, "value_t"] = -1.0
+    taken.drop(taken.index, inplace=True)
+    assert world.production["value_t"].sum() == before
+    # the cached shipped world is one object: a second load sees the same numbers
+    assert load_world().production["value_t"].sum() == before
+    with pytest.raises(AttributeError):
+        world.no_such_table  # noqa: B018
+
+
+def test_rows_equals_a_hand_written_mask(world: World) -> None:
+    prod = world.production
+    by_hand = prod[
+        (prod["mineral"] == "gallium") & (prod["stage"] == "refining") & (prod["year"] == 2023)
+    ]
+    chosen = world.rows("production", mineral="gallium", stage="refining", year=2023)
+    pd.testing.assert_frame_equal(chosen, by_hand)
+    assert not chosen.empty
+    # None matches anything; a list matches any of its members
+    pd.testing.assert_frame_equal(
+        world.rows("production", mineral="gallium", stage=None, year=[2022, 2023]),
+        prod[(prod["mineral"] == "gallium") & prod["year"].isin([2022, 2023])],
+    )
+    chosen.loc[:, "value_t"] = 0.0
+    assert world.rows("production", mineral="gallium", year=2023)["value_t"].sum() > 0
+
+
+def test_rows_names_an_unknown_table_or_column(world: World) -> None:
+    from critmin.errors import CritminError
+
+    with pytest.raises(CritminError, match="unknown table"):
+        world.rows("productions", mineral="gallium")
+    with pytest.raises(CritminError, match="unknown column") as caught:
+        world.rows("production", minerl="gallium")
+    assert "minerl" in str(caught.value)
+
+
+def test_traded_minerals_are_the_trade_tables_minerals(world: World) -> None:
+    assert world.traded_minerals == sorted(set(world.trade["mineral"]))

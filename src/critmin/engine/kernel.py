@@ -25,6 +25,7 @@ requires the two to agree.
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
@@ -261,7 +262,7 @@ def _pack_market(
         steep=float(1.0 / max(eps_s - eps_d, 1e-6)),
         p0_usd_per_t=float(market.base_price_usd_per_kg * 1000.0),
         alpha=float(params.price_adjustment_share),
-        log_cap=float(np.log(params.max_price_ratio)),
+        log_cap=math.log(params.max_price_ratio),
         rerouting=float(params.rerouting_share),
         has_floor=floor is not None,
         floor_covered=np.zeros(S, np.bool_) if floor is None else floor.covered.astype(np.bool_),

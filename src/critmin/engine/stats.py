@@ -371,8 +371,14 @@ def linear_edges(high: float, nbins: int) -> np.ndarray:
 
 
 def log_edges(low: float, high: float, nbins: int) -> np.ndarray:
-    """Edges of ``nbins`` bins equal in log space on [low, high]."""
-    return np.exp(np.linspace(math.log(low), math.log(high), nbins + 1))
+    """Edges of ``nbins`` bins equal in log space on [low, high].
+
+    The exponentials are the C library's (:func:`math.exp`), not NumPy's, whose
+    vectorised ``exp`` differs in the last bit between CPUs (it has its own
+    AVX-512 code path): the edges, and so every quantile, are the same on any
+    machine.
+    """
+    return np.array([math.exp(x) for x in np.linspace(math.log(low), math.log(high), nbins + 1)])
 
 
 def chunk_sizes(chunks: list[int], n_paths: int) -> list[int]:

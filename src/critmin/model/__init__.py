@@ -24,8 +24,6 @@ from critmin.model.events import (
     plan_events,
 )
 from critmin.model.market import (
-    CONSUMPTION_ON_MINING_BASIS,
-    REFERENCE_PRICE_SERIES,
     ROW,
     MineralMarket,
     Stage2,
@@ -52,10 +50,8 @@ from critmin.model.policies import (
 __all__ = [
     "BanOrLicence",
     "ALLOCATION_CODES",
-    "CONSUMPTION_ON_MINING_BASIS",
     "DAYS_PER_MONTH",
     "LICENCE_SEVERITY",
-    "REFERENCE_PRICE_SERIES",
     "ROW",
     "Calibration",
     "Dist",

@@ -29,37 +29,6 @@ from critmin.world.trade import (
     trade_years,
 )
 
-#: Price series used as each mineral's baseline price (the final stage's product).
-REFERENCE_PRICE_SERIES: dict[str, str] = {
-    "antimony": "antimony metal, 99.65% min, CIF (Argus)",
-    "cobalt": "cobalt, LME cash",
-    "copper": "copper grade A, LME cash",
-    "fluorspar": "fluorspar, acid grade, US import unit value CIF",
-    "gallium": "gallium, high-purity (99.999%+), US import unit value",
-    "germanium": "germanium metal, 99.999%, Europe (Argus)",
-    "graphite": "natural graphite, flake, US import unit value",
-    "indium": "indium, 99.99%, Rotterdam, duties unpaid",
-    "lithium": "lithium carbonate, battery grade, contract, Europe and US",
-    "magnesium": "magnesium metal, European free market",
-    "manganese": "manganese ore, 44% Mn, CIF China (per kg Mn content)",
-    "nickel": "nickel, LME cash",
-    "niobium": "ferroniobium, US trade unit value (gross weight)",
-    "palladium": "palladium, Engelhard unfabricated",
-    "platinum": "platinum, Engelhard unfabricated",
-    "platinum-group-metals": "platinum, Engelhard unfabricated",
-    "rare-earths": "neodymium oxide, 99.5% min",
-    "tantalum": "tantalite (per kg Ta2O5 content)",
-    "tin": "tin, LME cash",
-    "titanium": "titanium sponge, US import unit value",
-    "tungsten": "tungsten concentrate, Rotterdam (per kg WO3 content)",
-    "vanadium": "vanadium pentoxide, China (CRU)",
-}
-
-#: Minerals whose USGS apparent consumption is on the mining stage's basis
-#: (rare-earth oxide; natural graphite), so a consumer's share of world demand
-#: is taken against world mine output rather than final-stage output.
-CONSUMPTION_ON_MINING_BASIS = frozenset({"rare-earths", "graphite"})
-
 
 @dataclass
 class Stage2:
@@ -149,15 +118,9 @@ def _stage_supply(
     if not years:
         raise CritminError(f"no production data for {mineral} {stage}", where="minerals")
     use = year if year is not None and year in years else years[-1]
-    prod = world.production
-    rows = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == use)]
-    tot = world.production_totals
-    total = float(
-        tot.loc[
-            (tot["mineral"] == mineral) & (tot["stage"] == stage) & (tot["year"] == use),
-            "world_total_t",
-        ].iloc[0]
-    )
+    rows = world.rows("production", mineral=mineral, stage=stage, year=use)
+    totals = world.rows("production_totals", mineral=mineral, stage=stage, year=use)
+    total = float(totals["world_total_t"].iloc[0])
     named = rows[rows["country"] != ROW].sort_values(
         ["value_t", "country"], ascending=[False, True]
     )
@@ -281,13 +244,8 @@ def trade_matrix(
     use = earlier[-1] if earlier else years[0]
     rows = trade_rows(world, mineral, stage, use, end_use_only=to_end_users).rows
     rows = rows[rows["has_quantity"] & (rows["quantity_t"] > 0)]
-    prod = world.production
-    prod = prod[
-        (prod["mineral"] == mineral)
-        & (prod["stage"] == stage)
-        & (prod["year"] == year)
-        & (prod["value_t"] > 0)
-    ]
+    prod = world.rows("production", mineral=mineral, stage=stage, year=year)
+    prod = prod[prod["value_t"] > 0]
     output = prod.groupby("country")["value_t"].sum()
     producers = set(output.index)
     # re-exports: what countries that produce nothing at this stage ship on is traced
@@ -366,8 +324,7 @@ _KIND_ORDER = {"apparent": 0, "reported": 1, "demand": 2}
 
 
 def _world_total(world: World, mineral: str, stage: str, year: int) -> float | None:
-    tot = world.production_totals
-    rows = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
+    rows = world.rows("production_totals", mineral=mineral, stage=stage)
     if rows.empty:
         return None
     exact = rows[rows["year"] == year]
@@ -415,8 +372,7 @@ def _apparent_share(
     year with an exact apparent consumption, over that stage's world total.
     """
     for stage in reversed(stages):
-        tot = world.production_totals
-        tot = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
+        tot = world.rows("production_totals", mineral=mineral, stage=stage)
         totals = dict(zip(tot["year"].astype(int), tot["world_total_t"].astype(float), strict=True))
         years = [y for y in trade_years(world, mineral, stage) if totals.get(y, 0.0) > 0]
         for year in reversed(years):
@@ -454,21 +410,16 @@ def _consumer_demand(
     demand.
     """
     shares: dict[str, tuple[float, str]] = {}
-    ds = world.demand_shares
-    rows = ds[(ds["mineral"] == mineral) & ds["consumer"].map(countries.is_country)]
+    rows = world.rows("demand_shares", mineral=mineral)
+    rows = rows[rows["consumer"].map(countries.is_country).astype(bool)]
     for code, group in rows.groupby("consumer"):
         latest = group.sort_values("year").iloc[-1]
         shares[str(code)] = (
             float(latest["share_of_world_demand"]),
             f"{latest['source_id']} ({int(latest['year'])} share of world demand)",
         )
-    cons = world.consumption
-    rows = cons[
-        (cons["mineral"] == mineral)
-        & cons["consumer"].map(countries.is_country)
-        & (cons["sector"] == "all")
-        & cons["kind"].isin(list(_KIND_ORDER))
-    ]
+    rows = world.rows("consumption", mineral=mineral, sector="all", kind=list(_KIND_ORDER))
+    rows = rows[rows["consumer"].map(countries.is_country).astype(bool)]
     for code, group in rows.groupby("consumer"):
         group = group.assign(_k=group["kind"].map(_KIND_ORDER))
         best = group[group["_k"] == group["_k"].min()].sort_values("year").iloc[-1]
@@ -510,12 +461,19 @@ def _consumer_demand(
     return codes, np.array(values), sources
 
 
+def _convention(world: World, mineral: str, column: str) -> str | None:
+    """The ``market_conventions`` entry of ``mineral`` in ``column`` (None if there is none)."""
+    rows = world.rows("market_conventions", mineral=mineral)
+    values = [str(v) for v in rows[column] if isinstance(v, str) and v]
+    return values[0] if values else None
+
+
 def _base_price(world: World, scenario: Scenario, mineral: str) -> tuple[float, str]:
     if mineral in scenario.market.base_prices_usd_per_kg:
         return float(scenario.market.base_prices_usd_per_kg[mineral]), "scenario"
-    series = REFERENCE_PRICE_SERIES.get(mineral)
-    prices = world.prices
-    rows = prices[(prices["mineral"] == mineral) & prices["price_usd_per_kg"].notna()]
+    series = _convention(world, mineral, "reference_price_series")
+    rows = world.rows("prices", mineral=mineral)
+    rows = rows[rows["price_usd_per_kg"].notna()]
     if series is not None and (rows["series"] == series).any():
         rows = rows[rows["series"] == series]
     if rows.empty:
@@ -571,11 +529,8 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
             mining.year,
         )
     world_demand = float(final.output.sum())
-    reference = (
-        Stage.MINING.value
-        if mineral in CONSUMPTION_ON_MINING_BASIS and mining is not None
-        else final.stage
-    )
+    basis = _convention(world, mineral, "consumption_stage")
+    reference = basis if basis is not None and basis in stages else final.stage
     consumers, demand, sources = _consumer_demand(
         world, scenario, mineral, world_demand, reference, stages
     )

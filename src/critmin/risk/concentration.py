@@ -22,7 +22,7 @@ from critmin.risk._common import (
     _stability,
     _totals,
 )
-from critmin.world.load import World
+from critmin.world.load import World, select
 
 # ---------------------------------------------------------------------------
 # concentration
@@ -244,9 +244,8 @@ def country_shares(world: World, mineral: str, stage: str, year: int) -> pd.Data
     """
     world.check_mineral(mineral, where="mineral")
     _check_stage(stage, where="stage")
-    tot = _totals(world)
-    tot = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage)]
-    match = tot[tot["year"] == int(year)]
+    tot = select(_totals(world), mineral=mineral, stage=stage)
+    match = select(tot, year=int(year))
     if match.empty:
         raise CritminError(
             f"no production data for {mineral} ({stage}) in this year",
@@ -255,10 +254,7 @@ def country_shares(world: World, mineral: str, stage: str, year: int) -> pd.Data
             allowed=[str(y) for y in sorted(tot["year"])] or "none: no data for this stage",
         )
     total = float(match["world_total_t"].iloc[0])
-    prod = _production(world)
-    prod = prod[
-        (prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == int(year))
-    ]
+    prod = select(_production(world), mineral=mineral, stage=stage, year=int(year))
     is_agg = prod["country"].isin(countries.AGGREGATES)
     named = prod[~is_agg].sort_values(["value_t", "country"], ascending=[False, True])
     remainder = total - float(prod["value_t"].sum())

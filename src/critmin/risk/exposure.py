@@ -355,7 +355,7 @@ def nir_table(world: World, consumer: str, *, year: int | None = None) -> pd.Dat
         published = published[published["year"] <= int(year)]
     published = _latest_by_mineral(published, None) if not published.empty else published
     by_mineral = {str(r["mineral"]): r for r in published.to_dict(orient="records")}
-    traded = sorted(set(world.trade["mineral"]))
+    traded = world.traded_minerals
     rows = []
     for mineral in sorted(set(by_mineral) | set(traded)):
         pub = by_mineral.get(mineral)

@@ -278,8 +278,7 @@ def geopolrisk_from_world(
             given=mineral,
             allowed=sorted(m for m in world.mineral_ids if geopolrisk_codes(world, m)),
         )
-    prod = world.production
-    rows = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == year)]
+    rows = world.rows("production", mineral=mineral, stage=stage, year=year)
     if rows.empty:
         raise CritminError(
             f"no {stage} production of {mineral} in this year",

@@ -395,8 +395,7 @@ def eu_sourcing_from_world(
             given=", ".join(str(y) for y in wanted),
             allowed="none",
         )
-    prod = world.production
-    prod = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & prod["year"].isin(used)]
+    prod = world.rows("production", mineral=mineral, stage=stage, year=list(used))
     global_supply = (prod.groupby("country")["value_t"].sum() / len(used)).to_dict()
     members = prod[prod["country"].isin(eu)].groupby("country")["value_t"].sum() / len(used)
     imports: dict[str, float] = {}

@@ -49,12 +49,8 @@ def check_against_world(scenario: Scenario, world: Any) -> list[str]:
             if isinstance(event, ProductionOutage):
                 use = stage or stages[0]
                 year = world.years(name, use)[-1]
-                prod = world.production
                 producers = set(
-                    prod.loc[
-                        (prod["mineral"] == name) & (prod["stage"] == use) & (prod["year"] == year),
-                        "country",
-                    ]
+                    world.rows("production", mineral=name, stage=use, year=year)["country"]
                 )
                 if event.country not in producers:
                     errors.append(

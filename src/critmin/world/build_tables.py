@@ -269,6 +269,7 @@ def assemble(
         "published_shares": _curated("refining_published").assign(stage=Stage.REFINING.value),
         "eu_crm_parameters": _curated("eu_crm_parameters"),
         "demand_shares": _curated("demand_shares"),
+        "market_conventions": _curated("market_conventions"),
         "observed_responses": _curated("observed_responses"),
     }
     tables["reserves"] = _dedupe_latest(

@@ -385,6 +385,34 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Finding]:
     return findings
 
 
+def check_price_series(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Each ``market_conventions`` reference price series is a series of that mineral's prices."""
+    conventions = tables.get("market_conventions")
+    prices = tables.get("prices")
+    if conventions is None or prices is None or conventions.empty:
+        return []
+    known = set(zip(_text(prices["mineral"]), _text(prices["series"]), strict=True))
+    findings = []
+    for line, mineral, series in zip(
+        conventions.index.tolist(),
+        _text(conventions["mineral"]),
+        _text(conventions["reference_price_series"]),
+        strict=True,
+    ):
+        if series and (mineral, series) not in known:
+            findings.append(
+                Finding(
+                    "market_conventions",
+                    f"no prices row of {mineral} has this series",
+                    int(line),
+                    "reference_price_series",
+                    series,
+                    f"a series of {mineral} in prices.csv",
+                )
+            )
+    return findings
+
+
 def rounding_tolerance_t(published_t: float) -> float:
     """Half a unit in the last significant digit the published total shows [t].
 
@@ -562,6 +590,7 @@ def check_tables(
             findings += check_primary_key(table, frame)
         typed[table.name] = coerce(table, frame)
     findings += check_references(raw)
+    findings += check_price_series(raw)
     if "production" in typed and "production_totals" in typed:
         findings += check_totals(typed["production"], typed["production_totals"])
         findings += check_shares(typed["production"], typed["production_totals"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -21,7 +22,7 @@ from critmin.countries import WLD
 from critmin.errors import CritminError, DataPackageError
 from critmin.world import checks, overlay
 from critmin.world.editions import edition_rank, series_of
-from critmin.world.schema import Coverage, Stage
+from critmin.world.schema import TABLES_BY_NAME, Coverage, Stage
 
 
 def default_path() -> Path:
@@ -29,113 +30,109 @@ def default_path() -> Path:
     return Path(str(resources.files("critmin.world") / "default"))
 
 
+def select(frame: pd.DataFrame, **where: object) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns equal the given values.
+
+    A value of None matches any row; a list, tuple or set matches any of its
+    members. The rows keep their index.
+
+    >>> frame = pd.DataFrame({"mineral": ["a", "a", "b"], "year": [2023, 2024, 2024]})
+    >>> select(frame, mineral="a", year=2024).index.tolist()
+    [1]
+    >>> select(frame, year=[2023, 2024], mineral=None).index.tolist()
+    [0, 1, 2]
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in where.items():
+        if value is None:
+            continue
+        if column not in frame.columns:
+            raise CritminError("unknown column", given=column, allowed=list(frame.columns))
+        values = frame[column]
+        if isinstance(value, list | tuple | set | frozenset):
+            mask &= values.isin(list(value)).to_numpy(dtype=bool)
+        else:
+            mask &= (values == value).to_numpy(dtype=bool, na_value=False)
+    return frame[mask]
+
+
+class Tables(Mapping[str, pd.DataFrame]):
+    """A package's tables by name. Every lookup hands out a copy.
+
+    The loaded frames are shared (by every user of the cached shipped dataset,
+    for one), so no caller can change them for another.
+    """
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        self._frames = dict(frames)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._frames[name].copy()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def shared(self) -> dict[str, pd.DataFrame]:
+        """The frames themselves, for this module's read-only use."""
+        return dict(self._frames)
+
+
 @dataclass(frozen=True)
 class World:
     """The curated dataset: one typed DataFrame per table.
 
-    Attributes are the tables of :mod:`critmin.world.schema`, with the columns
-    declared there. ``findings`` holds the warnings the checks raised when the
-    package was loaded (errors prevent loading).
+    Every table of :mod:`critmin.world.schema` is an attribute
+    (``world.production``), with the columns declared there; each access is a
+    copy, so changing it changes nothing for anyone else. :meth:`rows` selects
+    rows by column values. ``findings`` holds the warnings the checks raised
+    when the package was loaded (errors prevent loading).
     """
 
     path: Path
-    tables: dict[str, pd.DataFrame]
+    tables: Tables
     findings: tuple[checks.Finding, ...] = field(default=())
     #: What an overlay package changed (None for a complete package).
     overlay: overlay.OverlayReport | None = None
     #: The production series chosen with :meth:`with_source` (None: each primary one).
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, Tables):
+            object.__setattr__(self, "tables", Tables(self.tables))
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables")
+        if tables is not None and name in TABLES_BY_NAME:
+            return self.table(name)
+        raise AttributeError(f"'World' object has no attribute {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(TABLES_BY_NAME))
+
     def table(self, name: str) -> pd.DataFrame:
-        """The table called ``name``."""
+        """The table called ``name`` (a copy)."""
         try:
             return self.tables[name]
         except KeyError:
             raise CritminError("unknown table", given=name, allowed=sorted(self.tables)) from None
 
-    @property
-    def sources(self) -> pd.DataFrame:
-        """The ``sources`` table."""
-        return self.tables["sources"]
+    def rows(self, name: str, **where: object) -> pd.DataFrame:
+        """The rows of table ``name`` whose columns equal the given values (see :func:`select`).
 
-    @property
-    def minerals(self) -> pd.DataFrame:
-        """The ``minerals`` table."""
-        return self.tables["minerals"]
-
-    @property
-    def mineral_stages(self) -> pd.DataFrame:
-        """The ``mineral_stages`` table."""
-        return self.tables["mineral_stages"]
-
-    @property
-    def countries(self) -> pd.DataFrame:
-        """The ``countries`` table."""
-        return self.tables["countries"]
-
-    @property
-    def country_groups(self) -> pd.DataFrame:
-        """The ``country_groups`` table."""
-        return self.tables["country_groups"]
-
-    @property
-    def production(self) -> pd.DataFrame:
-        """The ``production`` table."""
-        return self.tables["production"]
-
-    @property
-    def production_totals(self) -> pd.DataFrame:
-        """The ``production_totals`` table."""
-        return self.tables["production_totals"]
-
-    @property
-    def reserves(self) -> pd.DataFrame:
-        """The ``reserves`` table."""
-        return self.tables["reserves"]
-
-    @property
-    def prices(self) -> pd.DataFrame:
-        """The ``prices`` table."""
-        return self.tables["prices"]
-
-    @property
-    def consumption(self) -> pd.DataFrame:
-        """The ``consumption`` table."""
-        return self.tables["consumption"]
-
-    @property
-    def net_import_reliance(self) -> pd.DataFrame:
-        """The ``net_import_reliance`` table."""
-        return self.tables["net_import_reliance"]
-
-    @property
-    def import_sources(self) -> pd.DataFrame:
-        """The ``import_sources`` table."""
-        return self.tables["import_sources"]
-
-    @property
-    def governance(self) -> pd.DataFrame:
-        """The ``governance`` table."""
-        return self.tables["governance"]
-
-    @property
-    def policy_instruments(self) -> pd.DataFrame:
-        """The ``policy_instruments`` table."""
-        return self.tables["policy_instruments"]
-
-    @property
-    def projects(self) -> pd.DataFrame:
-        """The ``projects`` table."""
-        return self.tables["projects"]
-
-    @property
-    def trade(self) -> pd.DataFrame:
-        """The ``trade`` table (bilateral trade by HS product)."""
-        return self.tables["trade"]
+        >>> world = load_world()
+        >>> sorted(set(world.rows("production", mineral="gallium", year=2023)["stage"]))
+        ['refining']
+        """
+        if name not in self.tables:
+            raise CritminError("unknown table", given=name, allowed=sorted(self.tables))
+        return select(self.tables.shared()[name], **where).copy()
 
     @functools.cached_property
     def _trade_index(self) -> dict[tuple[str, str], pd.DataFrame]:
-        trade = self.tables["trade"]
+        trade = self.tables.shared()["trade"]
         if trade.empty:
             return {}
         return {
@@ -144,74 +141,39 @@ class World:
         }
 
     def trade_of(self, mineral: str, stage: str | None = None) -> pd.DataFrame:
-        """The ``trade`` rows of one mineral (and stage), from an index built once."""
+        """The ``trade`` rows of one mineral (and stage), from an index built once (a copy)."""
         index = self._trade_index
+        empty = self.tables.shared()["trade"].iloc[0:0]
         if stage is not None:
             part = index.get((mineral, stage))
-            return part if part is not None else self.tables["trade"].iloc[0:0]
+            return (part if part is not None else empty).copy()
         parts = [v for (m, _), v in index.items() if m == mineral]
-        return pd.concat(parts) if parts else self.tables["trade"].iloc[0:0]
-
-    @property
-    def hs_codes(self) -> pd.DataFrame:
-        """The ``hs_codes`` table (the HS-code map; empty if the package has none)."""
-        return self.tables["hs_codes"]
-
-    @property
-    def production_series(self) -> pd.DataFrame:
-        """The ``production_series`` table (every source's series)."""
-        return self.tables["production_series"]
-
-    @property
-    def source_precedence(self) -> pd.DataFrame:
-        """The ``source_precedence`` table (the primary series per mineral and stage)."""
-        return self.tables["source_precedence"]
-
-    @property
-    def published_shares(self) -> pd.DataFrame:
-        """The ``published_shares`` table (empty if the package has none)."""
-        return self.tables["published_shares"]
-
-    @property
-    def eu_crm_parameters(self) -> pd.DataFrame:
-        """The ``eu_crm_parameters`` table (empty if the package has none)."""
-        return self.tables["eu_crm_parameters"]
-
-    @property
-    def demand_shares(self) -> pd.DataFrame:
-        """The ``demand_shares`` table (empty if the package has none)."""
-        return self.tables["demand_shares"]
-
-    @property
-    def observed_responses(self) -> pd.DataFrame:
-        """The ``observed_responses`` table (empty if the package has none)."""
-        return self.tables["observed_responses"]
+        return pd.concat(parts) if parts else empty.copy()
 
     @property
     def mineral_ids(self) -> list[str]:
         """All mineral ids, sorted."""
-        return sorted(self.minerals["mineral"])
+        return sorted(self.tables.shared()["minerals"]["mineral"])
+
+    @property
+    def traded_minerals(self) -> list[str]:
+        """Minerals with rows in the ``trade`` table, sorted."""
+        return sorted({mineral for mineral, _ in self._trade_index})
 
     def years(self, mineral: str, stage: str | None = None) -> list[int]:
         """Years with production data for a mineral (and stage), ascending."""
-        rows = self.production_totals
-        rows = rows[rows["mineral"] == mineral]
-        if stage is not None:
-            rows = rows[rows["stage"] == stage]
+        rows = self.rows("production_totals", mineral=mineral, stage=stage)
         return sorted({int(y) for y in rows["year"]})
 
     def stages(self, mineral: str) -> list[str]:
         """Stages with country data for a mineral."""
-        rows = self.mineral_stages
-        rows = rows[(rows["mineral"] == mineral) & (rows["coverage"] == Coverage.DATA)]
+        rows = self.rows("mineral_stages", mineral=mineral, coverage=Coverage.DATA)
         order = [s.value for s in Stage]
         return sorted(set(rows["stage"]), key=order.index)
 
     def series_names(self, mineral: str | None = None) -> list[str]:
         """Series in ``production_series`` (for one mineral if given), sorted."""
-        rows = self.production_series
-        if mineral is not None:
-            rows = rows[rows["mineral"] == mineral]
+        rows = self.rows("production_series", mineral=mineral)
         return sorted({series_of(str(s)) for s in rows["source_id"]})
 
     def with_source(self, series: str) -> World:
@@ -263,7 +225,7 @@ class World:
         covered = pick[key[:2]].drop_duplicates()
         keep = self.production.merge(covered, on=key[:2], how="left", indicator=True)
         keep_totals = self.production_totals.merge(covered, on=key[:2], how="left", indicator=True)
-        tables = dict(self.tables)
+        tables = self.tables.shared()
         tables["production"] = pd.concat(
             [keep[keep["_merge"] == "left_only"].drop(columns="_merge"), production],
             ignore_index=True,
@@ -272,7 +234,7 @@ class World:
             [keep_totals[keep_totals["_merge"] == "left_only"].drop(columns="_merge"), totals],
             ignore_index=True,
         )[self.production_totals.columns]
-        return dataclasses.replace(self, tables=tables, source=series)
+        return dataclasses.replace(self, tables=Tables(tables), source=series)
 
     def check_mineral(self, mineral: str, *, where: str = "--mineral") -> str:
         """Return ``mineral`` if known, else raise a :class:`CritminError`."""
@@ -330,7 +292,7 @@ def _load_default() -> World:
 def _world(folder: Path, tables: dict[str, pd.DataFrame], findings: list[checks.Finding]) -> World:
     for frame in tables.values():
         frame.reset_index(drop=True, inplace=True)
-    return World(folder, tables, tuple(findings))
+    return World(folder, Tables(tables), tuple(findings))
 
 
 def _raise_on_errors(findings: list[checks.Finding], folder: Path) -> None:

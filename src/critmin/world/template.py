@@ -248,6 +248,13 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
         "source_id": _SOURCE,
         "note": "",
     },
+    "market_conventions": {
+        "mineral": "cobalt",
+        "reference_price_series": "cobalt metal, 99.8% min, your market",
+        "consumption_stage": "",
+        "source_id": _SOURCE,
+        "note": "",
+    },
     "observed_responses": {
         "event": "my-event",
         "mineral": "cobalt",

@@ -238,10 +238,8 @@ def consumer_production(
     (its rows add up to the world total); otherwise the member's output is
     unknown: the result is NaN, bounded by ROW plus the unattributed remainder.
     """
-    prod = world.production
-    rows = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == year)]
-    tot = world.production_totals
-    total = tot[(tot["mineral"] == mineral) & (tot["stage"] == stage) & (tot["year"] == year)]
+    rows = world.rows("production", mineral=mineral, stage=stage, year=year)
+    total = world.rows("production_totals", mineral=mineral, stage=stage, year=year)
     if total.empty:
         years = world.years(mineral, stage)
         return Production(
@@ -403,7 +401,7 @@ def _stage_or_default(world: World, mineral: str, stage: str | None) -> str:
             f"no trade rows for {mineral}",
             where="mineral",
             given=mineral,
-            allowed=sorted(set(world.trade["mineral"])) or "none: the package has no trade",
+            allowed=world.traded_minerals or "none: the package has no trade",
         )
     return default
 
@@ -578,10 +576,7 @@ def import_sources(
     rows = sel.rows[sel.rows["has_quantity"]]
     group = ["hs_code"] if by_product else []
     if hubs is not None:
-        prod = world.production
-        prod = prod[
-            (prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == int(year))
-        ]
+        prod = world.rows("production", mineral=mineral, stage=stage, year=int(year))
         production = prod.groupby("country")["value_t"].sum()
         parts = []
         keys = sorted(set(rows["hs_code"])) if by_product else [None]

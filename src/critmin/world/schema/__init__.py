@@ -41,6 +41,7 @@ from critmin.world.schema.fields import _year as _year
 from critmin.world.schema.optional import (
     DEMAND_SHARES,
     EU_CRM_PARAMETERS,
+    MARKET_CONVENTIONS,
     OBSERVED_RESPONSES,
     PUBLISHED_SHARES,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "HS_CODES",
     "HS_PATTERN",
     "IMPORT_SOURCES",
+    "MARKET_CONVENTIONS",
     "MINERALS",
     "MINERAL_ID_PATTERN",
     "MINERAL_STAGES",

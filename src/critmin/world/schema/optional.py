@@ -1,7 +1,8 @@
 """Optional tables: a package may lack them.
 
 They hold published shares kept for comparison, the EU assessment's
-parameters, published demand shares and observed responses to past export
+parameters, published demand shares, the simulator's market conventions and
+observed responses to past export
 restrictions. Trade, the HS-code map and the per-source production series are
 in :mod:`critmin.world.schema.series`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from critmin.world.schema.fields import (
     Field,
+    Stage,
     Table,
     _mineral,
     _note,
@@ -108,6 +110,35 @@ DEMAND_SHARES = Table(
         _note(),
     ),
     ("mineral", "consumer", "year", "source_id"),
+    optional=True,
+)
+
+MARKET_CONVENTIONS = Table(
+    "market_conventions",
+    "How the simulator reads each mineral's market data: its baseline price series "
+    "and the basis of its consumption figures.",
+    (
+        _mineral(),
+        Field(
+            "reference_price_series",
+            "string",
+            "The ``prices`` series taken as the baseline price (the final stage's product); "
+            "empty: the latest year of any series.",
+            required=False,
+        ),
+        Field(
+            "consumption_stage",
+            "string",
+            "The stage on whose basis the ``consumption`` figures are measured, so a "
+            "consumer's share of world demand is taken against that stage's world output; "
+            "empty: the final stage.",
+            required=False,
+            enum=tuple(Stage),
+        ),
+        _source(),
+        _note(),
+    ),
+    ("mineral",),
     optional=True,
 )
 

@@ -28,6 +28,7 @@ from critmin.world.schema.fields import (
 from critmin.world.schema.optional import (
     DEMAND_SHARES,
     EU_CRM_PARAMETERS,
+    MARKET_CONVENTIONS,
     OBSERVED_RESPONSES,
     PUBLISHED_SHARES,
 )
@@ -399,6 +400,7 @@ TABLES: tuple[Table, ...] = (
     PUBLISHED_SHARES,
     EU_CRM_PARAMETERS,
     DEMAND_SHARES,
+    MARKET_CONVENTIONS,
     OBSERVED_RESPONSES,
 )
 
