@@ -219,6 +219,7 @@ def run_reference_kernel(
             "mass_error_share": np.zeros((n, T)),
             "min_stock_t": np.full(n, np.inf),
             "restricted": np.zeros((n, T), dtype=bool),
+            "at_cap": np.zeros((n, T, 2), dtype=bool),
         }
     )
 
@@ -394,6 +395,8 @@ def run_reference_kernel(
         log_r = np.clip(
             steep * np.log(np.maximum(np.where(split, ratio_r, ratio_w), 1e-300)), -cap, cap
         )
+        out["at_cap"][:, t, 0] = np.abs(log_a) >= cap
+        out["at_cap"][:, t, 1] = np.abs(log_r) >= cap
         alpha = params.price_adjustment_share
         if floor is not None:
             cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]

@@ -480,3 +480,24 @@ def test_mining_stage_restriction_changes_flows_on_the_shipped_data(world: World
     after = float(hit["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
     assert before == pytest.approx(0.0, abs=1e-6)
     assert after == pytest.approx(float(hit["withheld_t"].sel(mineral="graphite")), rel=1e-9)
+
+
+def test_price_cap_binding_share_by_hand(tiny: World) -> None:
+    """A full ban on the alliance's only buyer from month 1 of 6: almost nothing is
+    offered to it, so its clearing price is cut to the x10 cap in months 1 to 5 (5 of
+    6 path-months); with partial adjustment (alpha 0.5) the price then climbs
+    10^0.5, 10^0.75, 10^0.875, 10^0.9375: the cap, not the market, sets it."""
+    calm = run(tiny, minerals=["gallium"], horizon_months=6)
+    assert float(calm["price_cap_binding_share"].sel(mineral="gallium")) == 0.0
+    ds = run(
+        tiny,
+        minerals=["gallium"],
+        horizon_months=6,
+        events=[ban(["gallium"], ["USA"], start_month=1)],
+        market={"price_adjustment_share": 0.5, "max_price_ratio": 10.0},
+    )
+    assert float(ds["price_cap_binding_share"].sel(mineral="gallium")) == pytest.approx(5 / 6)
+    median = ds["price_ratio_fan"].sel(mineral="gallium", segment="alliance", fan_quantile=0.5)
+    np.testing.assert_allclose(
+        median.values, [1, 1, 10**0.5, 10**0.75, 10**0.875, 10**0.9375], rtol=1e-3
+    )

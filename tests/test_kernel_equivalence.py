@@ -286,7 +286,7 @@ def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float
         got = np.moveaxis(fast[name], -1, 0)  # path first, as the reference
         want = ref[name]
         assert got.shape == want.shape, name
-        if name == "restricted":
+        if name in ("restricted", "at_cap"):
             np.testing.assert_array_equal(got, want, err_msg=name)
         elif name == "mass_error_share":
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12, err_msg=name)

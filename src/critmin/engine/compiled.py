@@ -73,6 +73,7 @@ Y_PURCHASE, Y_RELEASE_USD = BUFFER["reserve_purchase_usd"], BUFFER["reserve_rele
 Y_RELEASE_T, Y_FLOOR = BUFFER["reserve_release_t"], BUFFER["floor_cost_usd"]
 Y_WITHHELD, Y_ERROR = BUFFER["withheld_t"], BUFFER["mass_error_share"]
 Y_MIN_STOCK, Y_RESTRICTED = BUFFER["min_stock_t"], BUFFER["restricted"]
+Y_AT_CAP = BUFFER["at_cap"]
 
 
 @njit(**JIT)
@@ -105,6 +106,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     y_release_t, y_floor = out[Y_RELEASE_T][:, :, q], out[Y_FLOOR][:, q]
     y_withheld, y_error = out[Y_WITHHELD][:, q], out[Y_ERROR][:, q]
     y_min_stock, y_restricted = out[Y_MIN_STOCK][q], out[Y_RESTRICTED][:, q]
+    y_cap_a, y_cap_r = out[Y_AT_CAP][:, 0, q], out[Y_AT_CAP][:, 1, q]
 
     T = y_price_a.shape[0]
     K = demand0.shape[0]
@@ -272,7 +274,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             )  # fmt: skip
         prices(
             t, two_stage, steep, alpha, log_cap, split, f, lp_a, lp_r, pr_a, pr_r, y_error,
-            y_price_a, y_price_r, y_withheld, y_restricted,
+            y_price_a, y_price_r, y_withheld, y_restricted, y_cap_a, y_cap_r,
         )  # fmt: skip
     for j in range(nb):
         y_min_stock[j] = min_stock[j]

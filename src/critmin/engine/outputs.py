@@ -190,6 +190,12 @@ PER_PATH: tuple[PerPath, ...] = (
         "restricted", _T, ("month",), "bool", "an export restriction is active", dtype=np.bool_
     ),
     PerPath(
+        "at_cap", _T, ("month", "segment"), "bool",
+        "the segment's clearing price is at the numerical cap (max_price_ratio or its "
+        "inverse), so the cap, not the market, sets the next price move",
+        dtype=np.bool_, kept=True,
+    ),
+    PerPath(
         "shortfall_t", _F, ("consumer",), "t",
         "unmet demand summed over the horizon", scale=Scale.CUMULATIVE_DEMAND, bins=2000,
     ),
@@ -214,6 +220,10 @@ PER_PATH: tuple[PerPath, ...] = (
     PerPath(
         "unrecovered", _F, ("consumer",), "share",
         "1 when the unmet share is still above the recovery threshold in the last month",
+    ),
+    PerPath(
+        "price_cap_share", _F, (), "share",
+        "share of months in which either segment's clearing price is at the cap",
     ),
 )  # fmt: skip
 
@@ -251,6 +261,11 @@ _STATISTICS: tuple[Output, ...] = (
     Output(
         "unrecovered_share", _S, ("mineral", "consumer"), "share",
         "share of paths not recovered by the last month", "unrecovered", _R.MEAN,
+    ),
+    Output(
+        "price_cap_binding_share", _S, ("mineral",), "share",
+        "share of path-months in which either segment's clearing price is at the numerical "
+        "cap", "price_cap_share", _R.MEAN,
     ),
     Output(
         "unmet_mean_t", _S, ("mineral", "consumer", "month"), "t/month",

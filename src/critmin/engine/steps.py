@@ -561,12 +561,15 @@ def prices(
     y_price_r: np.ndarray,
     y_withheld: np.ndarray,
     y_restricted: np.ndarray,
+    y_cap_a: np.ndarray,
+    y_cap_r: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Record the mass balance and this month's prices; set next month's prices.
 
     Each segment's clearing price follows from requested over supplied volume
     (the world's when no restriction splits the market); the log price moves
-    ``alpha`` of the way there, within +-``log_cap``.
+    ``alpha`` of the way there, within +-``log_cap``. ``y_cap_*`` record
+    whether a segment's clearing price was cut to the cap.
     """
     for j in range(lp_a.shape[0]):
         inflow = (f[MINED, j] if two_stage else f[PRODUCED, j]) + f[DRAW_SUM, j]
@@ -588,6 +591,8 @@ def prices(
             log_r = log_a
         else:
             log_r = fmin(fmax(steep * math.log(fmax(ratio_r, 1e-300)), -log_cap), log_cap)
+        y_cap_a[t, j] = abs(log_a) >= log_cap
+        y_cap_r[t, j] = abs(log_r) >= log_cap
         x = fmin(fmax((1 - alpha) * lp_a[j] + alpha * log_a, -log_cap), log_cap)
         y = fmin(fmax((1 - alpha) * lp_r[j] + alpha * log_r, -log_cap), log_cap)
         lp_a[j] = x

@@ -100,6 +100,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
                 sel["peak_price_ratio_quantile"].sel(segment="alliance", quantile=0.95)
             ),
             "unrecovered_share": _num(sel["unrecovered_share"].sel(consumer=WORLD)),
+            "price_cap_binding_share": _num(sel["price_cap_binding_share"]),
             "floor_cost_usd": _num(sel["floor_cost_usd"]),
             "withheld_t": _num(sel["withheld_t"]),
             "base_price_usd_per_kg": _num(sel["base_price_usd_per_kg"]),
