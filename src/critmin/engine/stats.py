@@ -572,11 +572,9 @@ def figures(traj: Trajectories) -> dict[str, np.ndarray]:
         "trough_price_ratio": np.empty((2, P)),
         "recovery_months": np.empty((K + 1, P)),
         "unrecovered": np.empty((K + 1, P)),
-        "price_cap_share": traj["at_cap"].any(axis=1).mean(axis=0),
     }
-    _per_path(
-        unmet, demand, price[:, 0, :], price[:, 1, :], RECOVERY_SHARE, *list(out.values())[:6]
-    )
+    _per_path(unmet, demand, price[:, 0, :], price[:, 1, :], RECOVERY_SHARE, *out.values())
+    out["price_cap_share"] = traj["at_cap"].any(axis=1).mean(axis=0)
     assert set(out) == {p.name for p in FIGURES}
     return out
 

@@ -75,6 +75,10 @@ class Tables(Mapping[str, pd.DataFrame]):
     def __len__(self) -> int:
         return len(self._frames)
 
+    def frame(self, name: str) -> pd.DataFrame:
+        """The frame itself, not a copy, for this module's read-only use."""
+        return self._frames[name]
+
     def shared(self) -> dict[str, pd.DataFrame]:
         """The frames themselves, for this module's read-only use."""
         return dict(self._frames)
@@ -112,12 +116,16 @@ class World:
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(TABLES_BY_NAME))
 
-    def table(self, name: str) -> pd.DataFrame:
-        """The table called ``name`` (a copy)."""
+    def _frame(self, name: str) -> pd.DataFrame:
+        """The loaded frame of table ``name`` (shared: never hand it out)."""
         try:
-            return self.tables[name]
+            return self.tables.frame(name)
         except KeyError:
             raise CritminError("unknown table", given=name, allowed=sorted(self.tables)) from None
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` (a copy)."""
+        return self._frame(name).copy()
 
     def rows(self, name: str, **where: object) -> pd.DataFrame:
         """The rows of table ``name`` whose columns equal the given values (see :func:`select`).
@@ -126,13 +134,11 @@ class World:
         >>> sorted(set(world.rows("production", mineral="gallium", year=2023)["stage"]))
         ['refining']
         """
-        if name not in self.tables:
-            raise CritminError("unknown table", given=name, allowed=sorted(self.tables))
-        return select(self.tables.shared()[name], **where).copy()
+        return select(self._frame(name), **where).copy()
 
     @functools.cached_property
     def _trade_index(self) -> dict[tuple[str, str], pd.DataFrame]:
-        trade = self.tables.shared()["trade"]
+        trade = self._frame("trade")
         if trade.empty:
             return {}
         return {
@@ -143,17 +149,19 @@ class World:
     def trade_of(self, mineral: str, stage: str | None = None) -> pd.DataFrame:
         """The ``trade`` rows of one mineral (and stage), from an index built once (a copy)."""
         index = self._trade_index
-        empty = self.tables.shared()["trade"].iloc[0:0]
         if stage is not None:
             part = index.get((mineral, stage))
-            return (part if part is not None else empty).copy()
-        parts = [v for (m, _), v in index.items() if m == mineral]
-        return pd.concat(parts) if parts else empty.copy()
+            parts = [] if part is None else [part]
+        else:
+            parts = [v for (m, _), v in index.items() if m == mineral]
+        if not parts:
+            return self._frame("trade").iloc[0:0].copy()
+        return parts[0].copy() if len(parts) == 1 else pd.concat(parts)
 
     @property
     def mineral_ids(self) -> list[str]:
         """All mineral ids, sorted."""
-        return sorted(self.tables.shared()["minerals"]["mineral"])
+        return sorted(self._frame("minerals")["mineral"])
 
     @property
     def traded_minerals(self) -> list[str]:
