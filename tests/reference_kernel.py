@@ -58,14 +58,18 @@ def _restrict(
     rerouting: float,
     weight: np.ndarray,
     home_share: float,
+    spread: np.ndarray,
+    params: Params,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Apply active restrictions to flows by origin group; return the volume withheld
     and, per buyer, the part of it offered to the imposer's own buyers.
 
     ``flows`` has shape (P, G, K) (origin group, buyer) and is updated in place.
     A restriction blocks ``severity`` of its group's flows to its targets; the
-    ``leakage`` share of that still arrives. Up to ``rerouting`` of the other
-    groups' sales to non-targets is redirected to the targets, and the
+    ``leakage`` share of that still arrives, raised toward
+    ``params.leakage_max_share`` as the log price spread ``spread`` (P,) widens.
+    Up to ``rerouting`` of the other groups' sales to non-targets is redirected to
+    the targets, and the
     imposer's blocked volume replaces it at the non-targets; the rest of the
     blocked volume is withheld (unsold by the imposer), and ``home_share`` of it
     is offered to the imposer's own buyers, pro rata to ``weight``.
@@ -76,7 +80,9 @@ def _restrict(
         active = r.window.active(month)
         if not active.any():
             continue
-        factor = np.where(active, r.severity * (1.0 - r.leakage), 0.0)
+        pull = 1.0 - np.exp(-params.leakage_spread_rate * spread)
+        leak = r.leakage + (np.maximum(params.leakage_max_share, r.leakage) - r.leakage) * pull
+        factor = np.where(active, r.severity * (1.0 - leak), 0.0)
         target = r.targets
         lost = flows[:, g, :] * target[None, :] * factor[:, None]  # (P, K)
         flows[:, g, :] -= lost
@@ -156,7 +162,7 @@ def run_reference_kernel(
     final = market.final
     S = len(final.codes)
     eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
-    steep = 1.0 / max(eps_s - eps_d, 1e-6)
+    eta = params.stock_demand_elasticity
     home_share = params.withheld_home_share
     p0_usd_per_t = market.base_price_usd_per_kg * 1000.0
     alliance = market.alliance.astype(bool)
@@ -197,6 +203,17 @@ def run_reference_kernel(
     inv_target = params.inventory_days * market.demand / DAYS_PER_MONTH
     inv = np.tile(inv_target, (n, 1))
     restock_max = params.restock_share_per_month * inv_target
+    # normal stocks (docs/methods.md, "Prices from stocks"): traders' per segment
+    # (0 rest, 1 alliance) and the imposer's
+    seg_demand = np.array([market.demand[~alliance].sum(), market.demand[alliance].sum()])
+    trader0 = params.trader_stock_days * seg_demand / DAYS_PER_MONTH
+    producer0 = params.producer_stock_days * market.demand.sum() / DAYS_PER_MONTH
+    normal_a = inv_target[alliance].sum() + trader0[1]
+    normal_r = inv_target[~alliance].sum() + trader0[0] + producer0
+    traders = np.tile(trader0, (n, 1))  # (P, 2)
+    imposer = np.full(n, producer0)
+    last_a = np.zeros(n)  # last month's log clearing prices
+    last_r = np.zeros(n)
 
     stock = np.array([[p.initial_t for p in policies.reserves]] * n).reshape(n, H)
     spent = np.zeros((n, H))
@@ -229,6 +246,7 @@ def run_reference_kernel(
         split = np.zeros(n, dtype=bool)
         for r in events.restrictions:
             split |= r.window.active(t)
+        spread = np.maximum(np.log(pr_a) - np.log(pr_r), 0.0)
 
         # 1. output ----------------------------------------------------------------
         outage_f = np.ones((n, S))
@@ -273,7 +291,14 @@ def run_reference_kernel(
             )
             ore = np.einsum("pm,mg,mr->pgr", util, onehot_m, feed0)  # (P, Gm, R)
             wh, homed_m = _restrict(
-                ore, m_restr, t, params.rerouting_share, feed0.sum(axis=0), home_share
+                ore,
+                m_restr,
+                t,
+                params.rerouting_share,
+                feed0.sum(axis=0),
+                home_share,
+                spread,
+                params,
             )
             withheld += wh
             delivered_feed = ore.sum(axis=1)  # (P, R)
@@ -298,7 +323,7 @@ def run_reference_kernel(
         )
         flows = np.einsum("ps,sg,sk->pgk", util_f, onehot_f, flows0)  # (P, G, K)
         wh, homed_f = _restrict(
-            flows, f_restr, t, params.rerouting_share, market.demand, home_share
+            flows, f_restr, t, params.rerouting_share, market.demand, home_share, spread, params
         )
         withheld += wh
         offered = flows.sum(axis=1)  # (P, K)
@@ -309,9 +334,10 @@ def run_reference_kernel(
             surge += np.where(s.window.active(t), s.share, 0.0)[:, None] * s.consumers[None, :]
         desired = market.demand[None, :] * surge  # at baseline prices
         demand = desired * np.power(np.maximum(price_k, 1e-9), eps_d)
-        restock_req = np.clip(
-            np.minimum(restock_max[None, :], inv_target[None, :] - inv), 0.0, None
-        )
+        # desired stocks fall with the price; allied buyers want more while restricted
+        precaution = np.where(split[:, None] & alliance[None, :], params.precautionary_share, 0.0)
+        aim = inv_target[None, :] * (1.0 + precaution) * np.power(np.maximum(price_k, 1e-9), -eta)
+        restock_req = np.clip(np.minimum(restock_max[None, :], aim - inv), 0.0, None)
         buy_req = np.zeros((n, H, K))
         for h, plan in enumerate(policies.reserves):
             member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
@@ -334,10 +360,22 @@ def run_reference_kernel(
         home_left = np.minimum(rest, homed_f)
         rest -= home_left
         pool = np.stack([(rest * ~alliance).sum(axis=1), (rest * alliance).sum(axis=1)], axis=1)
+        # traders' stocks join their segment's pool; with no restriction in force the
+        # imposer sells a share of its stocks into the other segment
+        sale = np.where(split, 0.0, params.stock_sale_share_per_month * imposer)
+        imposer = imposer - sale
+        from_stocks = traders.sum(axis=1) + sale
+        pool += traders
+        pool[:, 0] += sale
         used += _serve(demand - used, pool, alliance, split)
         restocked += _serve(restock_req - restocked, pool, alliance, split)
         bought += _serve(buy_total - bought, pool, alliance, split)
         unsold = pool.sum(axis=1) + home_left.sum(axis=1)
+        traders = pool.copy()  # what the pool did not sell
+        # what the imposer withheld and its buyers did not take stays in its stocks
+        imposer = (
+            imposer + home_left.sum(axis=1) + (withheld - homed_f.sum(axis=1) - homed_m.sum(axis=1))
+        )
 
         # 5. commercial draws, then strategic releases ---------------------------------
         gap = demand - used
@@ -383,18 +421,20 @@ def run_reference_kernel(
         consumption = used + draw + released
 
         # 6. prices -----------------------------------------------------------------------
-        requested = desired + restock_req + buy_total
-        supplied = offered + released
-        ratio_a = _ratio((requested * alliance).sum(axis=1), (supplied * alliance).sum(axis=1))
-        ratio_r = _ratio((requested * ~alliance).sum(axis=1), (supplied * ~alliance).sum(axis=1))
-        ratio_w = _ratio(requested.sum(axis=1), supplied.sum(axis=1))
+        # storage price: demand and desired stocks take up stocks plus this month's flow
+        avail = inv + offered + released
+        des_a, des_r = (desired * alliance).sum(axis=1), (desired * ~alliance).sum(axis=1)
+        av_a = (avail * alliance).sum(axis=1) + traders[:, 1]
+        av_r = (avail * ~alliance).sum(axis=1) + traders[:, 0] + imposer
         cap = np.log(params.max_price_ratio)
-        log_a = np.clip(
-            steep * np.log(np.maximum(np.where(split, ratio_a, ratio_w), 1e-300)), -cap, cap
+        stocks_a = normal_a * (1.0 + params.precautionary_share)
+        log_a = np.where(
+            split,
+            _clearing(des_a, stocks_a, av_a, last_a, eps_d, eta, cap),
+            _clearing(des_a + des_r, normal_a + normal_r, av_a + av_r, last_a, eps_d, eta, cap),
         )
-        log_r = np.clip(
-            steep * np.log(np.maximum(np.where(split, ratio_r, ratio_w), 1e-300)), -cap, cap
-        )
+        log_r = np.where(split, _clearing(des_r, normal_r, av_r, last_r, eps_d, eta, cap), log_a)
+        last_a, last_r = log_a, log_r
         out["at_cap"][:, t, 0] = np.abs(log_a) >= cap
         out["at_cap"][:, t, 1] = np.abs(log_r) >= cap
         alpha = params.price_adjustment_share
@@ -404,7 +444,10 @@ def run_reference_kernel(
 
         # 7. mass balance ---------------------------------------------------------------
         inflow = (
-            (mined_total if two_stage else produced_total) + draw.sum(axis=1) + released.sum(axis=1)
+            (mined_total if two_stage else produced_total)
+            + draw.sum(axis=1)
+            + released.sum(axis=1)
+            + from_stocks
         )
         outflow = (
             consumption.sum(axis=1)
@@ -445,8 +488,33 @@ def _log(x: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(x, 1e-300))
 
 
-def _ratio(requested: np.ndarray, supplied: np.ndarray) -> np.ndarray:
-    """Requested over supplied volume, 1 where nothing is requested."""
-    return np.divide(
-        requested, supplied, out=np.ones_like(requested), where=supplied > 0
-    ) + np.where((supplied <= 0) & (requested > 0), np.inf, 0.0)
+def _clearing(
+    demand: np.ndarray,
+    stocks: float,
+    available: np.ndarray,
+    start: np.ndarray,
+    eps_d: float,
+    eta: float,
+    cap: float,
+) -> np.ndarray:
+    """Log price x with demand e^(eps_d x) + stocks e^(-eta x) = available (per path).
+
+    Six Newton steps on the log of the left side from ``start``, each clipped
+    to +-``cap``; ``cap`` where nothing is available, 0 where nothing is wanted.
+    """
+    x = start.copy()
+    done = np.zeros(x.shape, dtype=bool)
+    target = _log(available)
+    for _ in range(6):
+        a = demand * np.exp(eps_d * x)
+        b = stocks * np.exp(-eta * x)
+        total = a + b
+        slope = eps_d * a - eta * b
+        flat = (slope >= 0) & ~done
+        level = np.abs(total - available) <= 1e-9 * available
+        x = np.where(flat & ~level, np.where(total > available, cap, -cap), x)
+        done |= flat
+        step = np.divide(_log(total) - target, slope, out=np.zeros_like(x), where=slope < 0)
+        x = np.where(done, x, np.clip(x - step * total, -cap, cap))
+    x = np.where(available <= 0, cap, x)
+    return np.where(demand + stocks <= 0, 0.0, x)

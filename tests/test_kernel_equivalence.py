@@ -19,6 +19,7 @@ either kernel, which is not a difference between them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Any
 
@@ -32,7 +33,7 @@ from critmin.engine.events import CHUNK, realise
 from critmin.engine.kernel import Trajectories, run_kernel, split_range
 from critmin.engine.run import simulate
 from critmin.engine.stats import Histogram, Sum, linear_edges, log_edges
-from critmin.model import Params, build_model
+from critmin.model import build_model
 from critmin.results import to_dataset
 from critmin.scenario import Scenario, parse_scenario
 from critmin.world.load import World, load_world
@@ -250,6 +251,13 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "withheld_home_share": draw(st.floats(0.0, 1.0)),
             "inventory_days": draw(st.floats(0.0, 90.0)),
             "restock_share_per_month": draw(st.floats(0.0, 0.5)),
+            "stock_demand_elasticity": draw(st.floats(0.1, 5.0)),
+            "trader_stock_days": draw(st.floats(0.0, 90.0)),
+            "producer_stock_days": draw(st.floats(0.0, 60.0)),
+            "precautionary_share": draw(st.floats(0.0, 1.0)),
+            "leakage_max_share": draw(st.floats(0.0, 1.0)),
+            "leakage_spread_rate": draw(st.floats(0.0, 5.0)),
+            "stock_sale_share_per_month": draw(st.floats(0.0, 1.0)),
         },
         "events": events,
         "policies": policies,
@@ -477,7 +485,17 @@ def test_kernel_is_bit_identical_whatever_the_threads(world: World) -> None:
     scenario = everything(paths=300)
     model = build_model(world, scenario)
     markets, policies = list(model.markets), list(model.policies)
-    params = Params(48, 0.5, 10.0, 0.5, 45.0, 0.1, 1.0)
+    params = dataclasses.replace(
+        model.params,
+        horizon=48,
+        price_adjustment_share=0.5,
+        max_price_ratio=10.0,
+        rerouting_share=0.5,
+        inventory_days=45.0,
+        restock_share_per_month=0.1,
+        withheld_home_share=1.0,
+        producer_stock_days=20.0,
+    )
     chunks = list(range(5))
     events = realise(model.events, markets, model.seed, model.horizon, chunks, scenario.paths)
     for market, policy in zip(markets, policies, strict=True):

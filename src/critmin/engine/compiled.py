@@ -35,8 +35,9 @@ import numpy as np
 from numba import njit
 
 from critmin.engine.outputs import BUFFER
-from critmin.engine.restrictions import activity, by_group, restrict
+from critmin.engine.restrictions import activity, by_group, factors, restrict
 from critmin.engine.steps import (
+    F_ROWS,
     FINAL,
     HOME,
     HOME_FINAL,
@@ -84,9 +85,11 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     final_output, final_cap, seller_alliance, final_group, GF = mk[5], mk[6], mk[7], mk[8], mk[9]
     flows0, mining_output, mining_cap, miner_alliance = mk[10], mk[11], mk[12], mk[13]
     mining_group, GM, feed0, feed_target, feed_cap = mk[14], mk[15], mk[16], mk[17], mk[18]
-    eps_d, eps_s, steep, p0_usd_per_t = mk[19], mk[20], mk[21], mk[22]
+    eps_d, eps_s, eta, p0_usd_per_t = mk[19], mk[20], mk[21], mk[22]
     alpha, log_cap, rerouting, has_floor = mk[23], mk[24], mk[25], mk[26]
     floor_covered, floor_share, floor_ratio = mk[27], mk[28], mk[29]
+    precaution, trader0, normal_a, normal_r = mk[30], mk[31], mk[32], mk[33]
+    producer0, leak_max, leak_rate, sale_share = mk[34], mk[35], mk[36], mk[37]
     members, shares, initial, target, trigger_price, trigger_short = rs[0:6]
     max_release, allocation, buy_below, max_buy, budget = rs[6:11]
     # this block's paths only (indexing [..., p0 + j] would cost a sign check per access)
@@ -130,7 +133,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     on_end = np.zeros((most, nb), np.int64)
     on_stage = np.zeros((most, nb), np.int64)
     on_group = np.zeros((most, nb), np.int64)
-    on_factor = np.zeros((most, nb))
+    on_severity = np.zeros((most, nb))
+    on_leakage = np.zeros((most, nb))
     on_mask = np.zeros((most, B, nb))
     on_home = np.zeros((most, B, nb))
     n_on[:] = 0
@@ -142,13 +146,17 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 on_end[i, j] = r_end[r, j]
                 on_stage[i, j] = r_stage[r]
                 on_group[i, j] = r_group[r]
-                on_factor[i, j] = r_severity[r, j] * (1.0 - r_leakage[r, j])
+                on_severity[i, j] = r_severity[r, j]
+                on_leakage[i, j] = r_leakage[r, j]
                 for k in range(B):
                     on_mask[i, k, j] = 1.0 if r_target[r, k] else 0.0
                     on_home[i, k, j] = r_home[r, k]
                 n_on[j] = i + 1
     n_act = np.zeros((2, nb), np.int64)
+    act_severity = np.zeros((2, most, nb))
+    act_leakage = np.zeros((2, most, nb))
     act_factor = np.zeros((2, most, nb))
+    spread = np.zeros(nb)
     act_group = np.zeros((2, most, nb), np.int64)
     act_mask = np.zeros((2, most, B, nb))
     act_home = np.zeros((2, most, B, nb))
@@ -166,14 +174,20 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     feed = np.empty((S, nb))
     for s in range(S):
         feed[s, :] = feed_target[s]
+    ts = np.empty((2, nb))  # traders' stocks by segment (0 rest, 1 alliance)
+    ts[0, :] = trader0[0]
+    ts[1, :] = trader0[1]
+    ps = np.full(nb, producer0)  # the imposer's stocks
     lp_a = np.zeros(nb)  # log price ratios
     lp_r = np.zeros(nb)
+    lt_a = np.zeros(nb)  # log clearing prices (start of next month's search)
+    lt_r = np.zeros(nb)
     pr_a = np.ones(nb)  # price ratios
     pr_r = np.ones(nb)
     min_stock = np.full(nb, np.inf)
 
     # work space
-    f = np.zeros((31, nb))
+    f = np.zeros((F_ROWS, nb))
     kk = np.zeros((17, K, nb))
     hh = np.zeros((9, H, nb))
     w = np.zeros((7, nb))
@@ -196,10 +210,14 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
     for t in range(T):
         activity(
-            t, n_on, on_start, on_end, on_stage, on_factor, on_group, on_mask, on_home, change,
-            n_act, act_factor, act_group, act_mask, act_home, split,
+            t, n_on, on_start, on_end, on_stage, on_severity, on_leakage, on_group, on_mask,
+            on_home, change, n_act, act_severity, act_leakage, act_group, act_mask, act_home,
+            split,
         )  # fmt: skip
-        powers(lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, log_floor, has_floor, alliance, f, kk)
+        for j in range(nb):
+            spread[j] = fmax(lp_a[j] - lp_r[j], 0.0)
+        factors(n_act, act_severity, act_leakage, spread, leak_max, leak_rate, act_factor)
+        powers(lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, eta, log_floor, has_floor, alliance, f, kk)
 
         # 1. output: miners, then refiners limited by feed ------------------------------
         f[MINED : WH_FINAL + 1, :] = 0.0
@@ -246,8 +264,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
         # 3. demand, restocking, reserve purchases ------------------------------------
         demand(
-            t, demand0, alliance, inv_target, restock_max, u_mask, u_start, u_end, u_on,
-            u_share, inv, f, kk,
+            t, demand0, alliance, inv_target, restock_max, precaution, split, u_mask, u_start,
+            u_end, u_on, u_share, inv, f, kk,
         )  # fmt: skip
         purchases(
             p0_usd_per_t, shares, target, buy_below, max_buy, budget, stock, spent, f, kk, hh,
@@ -255,7 +273,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         )  # fmt: skip
 
         # 4. allocation; 5. commercial draws and strategic releases ---------------------
-        allocate(alliance, split, f, kk, pool, w)
+        allocate(alliance, split, sale_share, f, kk, pool, ts, ps, w)
         release(
             t, demand0, p0_usd_per_t, members, shares, trigger_price, trigger_short,
             max_release, allocation, inv, stock, spent, kk, hh, buy_req, y_purchase,
@@ -264,7 +282,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
         # 6. records, prices and 7. the mass balance ----------------------------------
         account(
-            t, two_stage, alliance, inv, stock, feed, f, kk, min_stock, y_demand,
+            t, two_stage, alliance, inv, stock, feed, ts, ps, f, kk, min_stock, y_demand,
             y_consumption, y_unmet, y_stock,
         )  # fmt: skip
         if has_floor:
@@ -273,8 +291,9 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 pr_a, pr_r, produced, y_floor,
             )  # fmt: skip
         prices(
-            t, two_stage, steep, alpha, log_cap, split, f, lp_a, lp_r, pr_a, pr_r, y_error,
-            y_price_a, y_price_r, y_withheld, y_restricted, y_cap_a, y_cap_r,
+            t, two_stage, eps_d, eta, normal_a, normal_r, precaution, alpha, log_cap, split, f,
+            lt_a, lt_r, lp_a, lp_r, pr_a, pr_r, y_error, y_price_a, y_price_r, y_withheld,
+            y_restricted, y_cap_a, y_cap_r,
         )  # fmt: skip
     for j in range(nb):
         y_min_stock[j] = min_stock[j]

@@ -107,7 +107,7 @@ class _Market(NamedTuple):
     feed_cap: np.ndarray  # (S,) [t]
     eps_d: float
     eps_s: float
-    steep: float  # 1 / (eps_s - eps_d)
+    eta: float  # price elasticity of desired stocks
     p0_usd_per_t: float
     alpha: float  # price adjustment share
     log_cap: float  # log of the maximum price ratio
@@ -116,6 +116,14 @@ class _Market(NamedTuple):
     floor_covered: np.ndarray  # (S,) bool
     floor_share: float
     floor_ratio: float
+    precaution: float  # allied buyers' extra stock target while restricted [share]
+    trader0: np.ndarray  # (2,) traders' normal stocks by segment (rest, alliance) [t]
+    normal_a: float  # allied segment's normal stocks: consumers' and traders' [t]
+    normal_r: float  # the other segment's, with the imposer's producer stocks [t]
+    producer0: float  # the imposer's stocks at the start [t]
+    leak_max: float
+    leak_rate: float
+    sale_share: float  # share of the imposer's stocks sold a month when unrestricted
 
 
 class _Events(NamedTuple):
@@ -232,7 +240,8 @@ def _pack_market(
         feed0 = np.zeros((0, S))
         mining_groups = 1
     feed_target = params.inventory_days * final.output / DAYS_PER_MONTH
-    inv_target = params.inventory_days * market.demand / DAYS_PER_MONTH
+    stocks = normal_stocks(market, params)
+    inv_target = stocks.consumers
     floor = policies.floor
     eps_d, eps_s = market.demand_elasticity, market.supply_elasticity
     packed = _Market(
@@ -259,7 +268,7 @@ def _pack_market(
         feed_cap=(2.0 * feed_target).astype(float),
         eps_d=float(eps_d),
         eps_s=float(eps_s),
-        steep=float(1.0 / max(eps_s - eps_d, 1e-6)),
+        eta=float(params.stock_demand_elasticity),
         p0_usd_per_t=float(market.base_price_usd_per_kg * 1000.0),
         alpha=float(params.price_adjustment_share),
         log_cap=math.log(params.max_price_ratio),
@@ -268,8 +277,45 @@ def _pack_market(
         floor_covered=np.zeros(S, np.bool_) if floor is None else floor.covered.astype(np.bool_),
         floor_share=0.0 if floor is None else float(floor.covered_share),
         floor_ratio=0.0 if floor is None else float(floor.floor_ratio),
+        precaution=float(params.precautionary_share),
+        trader0=stocks.trader,
+        normal_a=stocks.allied,
+        normal_r=stocks.other,
+        producer0=stocks.producer,
+        leak_max=float(params.leakage_max_share),
+        leak_rate=float(params.leakage_spread_rate),
+        sale_share=float(params.stock_sale_share_per_month),
     )
     return packed, group_of
+
+
+class NormalStocks(NamedTuple):
+    """Normal commercial stocks of a market [t] (docs/methods.md, "Prices from stocks")."""
+
+    consumers: np.ndarray  # (K,) consumers' target stocks
+    trader: np.ndarray  # (2,) traders' stocks of the other and the allied segment
+    producer: float  # the imposer's producers' or state stocks
+    allied: float  # allied segment: its consumers' and traders' stocks
+    other: float  # the other segment: its consumers', traders' and the imposer's
+
+
+def normal_stocks(market: MineralMarket, params: Params) -> NormalStocks:
+    """Each holder's normal stocks: consumers ``inventory_days`` of their demand,
+    traders ``trader_stock_days`` of their segment's demand, the imposer
+    ``producer_stock_days`` of world demand."""
+    demand = np.asarray(market.demand, dtype=float)
+    allied = np.asarray(market.alliance, dtype=bool)
+    consumers = params.inventory_days * demand / DAYS_PER_MONTH
+    by_segment = np.array([demand[~allied].sum(), demand[allied].sum()])
+    trader = params.trader_stock_days * by_segment / DAYS_PER_MONTH
+    producer = params.producer_stock_days * float(demand.sum()) / DAYS_PER_MONTH
+    return NormalStocks(
+        consumers=consumers,
+        trader=trader.astype(float),
+        producer=float(producer),
+        allied=float(consumers[allied].sum() + trader[1]),
+        other=float(consumers[~allied].sum() + trader[0] + producer),
+    )
 
 
 def home_shares(market: MineralMarket, restriction: Restriction, share: float) -> np.ndarray:

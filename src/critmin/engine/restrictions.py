@@ -10,6 +10,8 @@ which leaves its flows exactly unchanged. Arrays are path-last, as in
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -50,13 +52,15 @@ def activity(
     on_start: np.ndarray,
     on_end: np.ndarray,
     on_stage: np.ndarray,
-    on_factor: np.ndarray,
+    on_severity: np.ndarray,
+    on_leakage: np.ndarray,
     on_group: np.ndarray,
     on_mask: np.ndarray,
     on_home: np.ndarray,
     change: np.ndarray,
     n_act: np.ndarray,
-    factor: np.ndarray,
+    severity: np.ndarray,
+    leakage: np.ndarray,
     group: np.ndarray,
     mask: np.ndarray,
     home: np.ndarray,
@@ -65,10 +69,11 @@ def activity(
     """Active restrictions of month ``t``, per stage and path, in scenario order.
 
     ``on_*[i, ..., j]`` describe the i-th restriction happening on path ``j`` of
-    the block (``n_on[j]`` of them). Keeps ``factor[s, n, j]``,
-    ``group[s, n, j]``, ``mask[s, n, :, j]`` and ``home[s, n, :, j]`` as the n-th restriction of
-    stage ``s`` active on path ``j`` (``n_act[s, j]`` of them; the factor is
-    0 and the group -1 beyond) and ``split[j]`` (any active). A path's lists
+    the block (``n_on[j]`` of them). Keeps ``severity[s, n, j]``,
+    ``leakage[s, n, j]``, ``group[s, n, j]``, ``mask[s, n, :, j]`` and
+    ``home[s, n, :, j]`` as the n-th restriction of stage ``s`` active on path
+    ``j`` (``n_act[s, j]`` of them; the severity is 0 and the group -1 beyond)
+    and ``split[j]`` (any active). A path's lists
     are rebuilt only in a month when one of its restrictions starts or ends
     (``change[j]``, the next such month, is kept up to date; start with -1).
     """
@@ -82,7 +87,8 @@ def activity(
         n_act[1, j] = 0
         for s in range(2):
             for n in range(most):
-                factor[s, n, j] = 0.0
+                severity[s, n, j] = 0.0
+                leakage[s, n, j] = 0.0
                 group[s, n, j] = -1
         following = 1 << 30
         for i in range(n_on[j]):
@@ -91,7 +97,8 @@ def activity(
             if start <= t and t < end:
                 s = on_stage[i, j]
                 n = n_act[s, j]
-                factor[s, n, j] = on_factor[i, j]
+                severity[s, n, j] = on_severity[i, j]
+                leakage[s, n, j] = on_leakage[i, j]
                 group[s, n, j] = on_group[i, j]
                 for k in range(B):
                     mask[s, n, k, j] = on_mask[i, k, j]
@@ -103,6 +110,33 @@ def activity(
                 following = fmin(following, end)
         change[j] = following
         split[j] = n_act[0, j] + n_act[1, j] > 0
+
+
+@njit(**JIT)
+def factors(
+    n_act: np.ndarray,
+    severity: np.ndarray,
+    leakage: np.ndarray,
+    spread: np.ndarray,
+    leak_max: float,
+    leak_rate: float,
+    factor: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Share of flows each active restriction blocks this month: severity x (1 - leakage).
+
+    Leakage rises with the log price spread ``spread`` (paths; allied over
+    the other segment, 0 when not positive) from the restriction's own share
+    toward ``leak_max`` (never below its own share):
+    ``l + (max(l_max, l) - l) (1 - exp(-leak_rate * spread))``.
+    """
+    S, most, nb = severity.shape
+    for j in range(nb):
+        pull = 1.0 - math.exp(-leak_rate * spread[j])
+        for s in range(S):
+            for n in range(most):
+                lk = leakage[s, n, j]
+                lk = lk + (fmax(leak_max, lk) - lk) * pull
+                factor[s, n, j] = severity[s, n, j] * (1.0 - lk)
 
 
 @njit(**JIT)

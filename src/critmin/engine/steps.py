@@ -41,10 +41,14 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
 # Rows of the per-path work array ``f`` (quantities of the month, one per path).
 (
     RESP_A, RESP_R, FLOOR_A, FLOOR_R, DEM_A, DEM_R, MINED, WITHHELD, SPILL, FEED_CHANGE,
-    PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, REQ_A, REQ_R, SUP_A, SUP_R, REQ_W, SUP_W,
+    PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, DES_A, DES_R, AV_A, AV_R, DES_W, AV_W,
     CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
-    HOME_MINING, HOME_FINAL, HOME_LEFT,
-) = range(31)  # fmt: skip
+    HOME_MINING, HOME_FINAL, HOME_LEFT, STK_A, STK_R, TS_IN, PS_OUT,
+) = range(35)  # fmt: skip
+#: Rows of ``f``.
+F_ROWS = 35
+#: Newton steps of the storage clearing price (:func:`clearing`), from last month's.
+CLEARING_STEPS = 6
 # Rows of the per-consumer work array ``kk`` (K, paths each).
 (
     OFFERED, DESIRED, DEMAND, RESTOCK_REQ, BUY_TOTAL, USED, RESTOCKED, BOUGHT, REQUEST, SERVED,
@@ -114,14 +118,6 @@ def serve(
 
 
 @njit(**JIT)
-def ratio(requested: float, supplied: float) -> float:  # pragma: no cover - compiled
-    """Requested over supplied volume: 1 if neither, inf if only requested."""
-    if supplied > 0:
-        return requested / supplied
-    return math.inf if requested > 0 else 1.0
-
-
-@njit(**JIT)
 def powers(
     lp_a: np.ndarray,
     lp_r: np.ndarray,
@@ -129,17 +125,20 @@ def powers(
     pr_r: np.ndarray,
     eps_s: float,
     eps_d: float,
+    eta: float,
     log_floor: float,
     has_floor: bool,
     alliance: np.ndarray,
     f: np.ndarray,
     kk: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Supply and demand responses to the month's prices, and each consumer's price.
+    """Supply, demand and stock-demand responses to the month's prices, and each
+    consumer's price.
 
     ``p ** e`` is computed as ``exp(e * log p)`` from the log prices, with
     ``log p`` floored at log(1e-9); a floor price replaces ``p`` by
-    ``max(p, floor)`` (``log_floor`` is its log).
+    ``max(p, floor)`` (``log_floor`` is its log). ``STK_*`` is ``p ** -eta``,
+    the desired stocks over normal stocks.
     """
     nb = lp_a.shape[0]
     for j in range(nb):
@@ -152,6 +151,9 @@ def powers(
         x = math.exp(eps_d * la)
         f[DEM_A, j] = x
         f[DEM_R, j] = x if same else math.exp(eps_d * lr)
+        x = math.exp(-eta * la)
+        f[STK_A, j] = x
+        f[STK_R, j] = x if same else math.exp(-eta * lr)
         if has_floor:
             fa = fmax(la, log_floor)
             fr = fmax(lr, log_floor)
@@ -250,6 +252,8 @@ def demand(
     alliance: np.ndarray,
     inv_target: np.ndarray,
     restock_max: np.ndarray,
+    precaution: float,
+    split: np.ndarray,
     u_mask: np.ndarray,
     u_start: np.ndarray,
     u_end: np.ndarray,
@@ -259,7 +263,11 @@ def demand(
     f: np.ndarray,
     kk: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Desired demand (with surges), price-responsive demand and restocking requests."""
+    """Desired demand (with surges), price-responsive demand and restocking requests.
+
+    Consumers restock toward their target stock times the stock-demand factor
+    (``STK_*``, less at high prices); allied buyers aim ``precaution`` higher
+    while a restriction is in force."""
     desired, demand, restock_req = kk[DESIRED], kk[DEMAND], kk[RESTOCK_REQ]
     nb = inv.shape[1]
     for k in range(demand0.shape[0]):
@@ -273,11 +281,14 @@ def demand(
         cap = restock_max[k]
         goal = inv_target[k]
         dem = f[DEM_A] if alliance[k] else f[DEM_R]
+        stk = f[STK_A] if alliance[k] else f[STK_R]
+        extra = precaution if alliance[k] else 0.0
         for j in range(nb):
             x = d0 * desired[k, j]
             desired[k, j] = x
             demand[k, j] = x * dem[j]
-            restock_req[k, j] = fmax(fmin(cap, goal - inv[k, j]), 0.0)
+            aim = goal * (1.0 + (extra if split[j] else 0.0)) * stk[j]
+            restock_req[k, j] = fmax(fmin(cap, aim - inv[k, j]), 0.0)
 
 
 @njit(**JIT)
@@ -322,17 +333,25 @@ def purchases(
 def allocate(
     alliance: np.ndarray,
     split: np.ndarray,
+    sale_share: float,
     f: np.ndarray,
     kk: np.ndarray,
     pool: np.ndarray,
+    ts: np.ndarray,
+    ps: np.ndarray,
     w: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Each consumer's deliveries go to demand, restocking, then purchases; the rest is
-    pooled per price segment and serves what is still requested, in the same order.
+    pooled per price segment with the segment's trader stocks ``ts`` (2, paths)
+    and serves what is still requested, in the same order; what is left is the
+    traders' stock of next month.
 
     Volume an imposer withheld and offered to its own buyers (``kk[HOME]``) is
-    used last; what of it they cannot use stays unsold at home rather than
-    joining the pool (it could otherwise reach the restriction's targets)."""
+    used last; what of it they cannot use, and what it withheld without
+    offering it at home, joins the imposer's stocks ``ps`` (paths) rather than
+    the pool (it could otherwise reach the restriction's targets). In a month
+    with no restriction in force, ``sale_share`` of those stocks is sold into
+    the pool."""
     offered, demand, restock_req, buy_total, home = (
         kk[OFFERED],
         kk[DEMAND],
@@ -361,6 +380,13 @@ def allocate(
             kept = fmin(left, home[k, j])
             home_left[j] += kept
             seg[j] += left - kept
+    for j in range(nb):
+        sale = 0.0 if split[j] else sale_share * ps[j]
+        ps[j] -= sale
+        f[PS_OUT, j] = sale
+        f[TS_IN, j] = ts[0, j] + ts[1, j]
+        pool[0, j] += ts[0, j] + sale
+        pool[1, j] += ts[1, j]
     for k in range(K):
         for j in range(nb):
             request[k, j] = demand[k, j] - used[k, j]
@@ -380,6 +406,10 @@ def allocate(
             bought[k, j] += served[k, j]
     for j in range(nb):
         f[UNSOLD, j] = (pool[0, j] + pool[1, j]) + home_left[j]
+        ts[0, j] = pool[0, j]
+        ts[1, j] = pool[1, j]
+        lost = f[WITHHELD, j] - (f[HOME_MINING, j] + f[HOME_FINAL, j])
+        ps[j] += home_left[j] + lost
 
 
 @njit(**JIT)
@@ -485,6 +515,8 @@ def account(
     inv: np.ndarray,
     stock: np.ndarray,
     feed: np.ndarray,
+    ts: np.ndarray,
+    ps: np.ndarray,
     f: np.ndarray,
     kk: np.ndarray,
     min_stock: np.ndarray,
@@ -494,13 +526,13 @@ def account(
     y_stock: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Record the month's demand, consumption, unmet demand and reserve stocks; sum
-    what the prices and the mass balance need; track the lowest stock."""
-    desired, restock_req, buy_total, offered = (
-        kk[DESIRED],
-        kk[RESTOCK_REQ],
-        kk[BUY_TOTAL],
-        kk[OFFERED],
-    )
+    what the prices and the mass balance need; track the lowest stock.
+
+    For the prices, each segment (and the world) sums its desired demand
+    (``DES_*``) and what it can draw on next month (``AV_*``): its consumers'
+    stocks, its traders' stocks and this month's deliveries and releases, the
+    imposer's stocks counting in the other segment."""
+    desired, offered = kk[DESIRED], kk[OFFERED]
     used, draw, released, restocked, bought = (
         kk[USED],
         kk[DRAW],
@@ -509,18 +541,18 @@ def account(
         kk[BOUGHT],
     )
     K, nb = desired.shape
-    f[REQ_A:LOW, :] = 0.0
+    f[DES_A:LOW, :] = 0.0
     low = f[LOW]
     low[:] = np.inf
     for k in range(K):
-        req, sup = (f[REQ_A], f[SUP_A]) if alliance[k] else (f[REQ_R], f[SUP_R])
+        des, av = (f[DES_A], f[AV_A]) if alliance[k] else (f[DES_R], f[AV_R])
         for j in range(nb):
-            requested = desired[k, j] + restock_req[k, j] + buy_total[k, j]
-            supplied = offered[k, j] + released[k, j]
-            f[REQ_W, j] += requested
-            f[SUP_W, j] += supplied
-            req[j] += requested
-            sup[j] += supplied
+            x = desired[k, j]
+            available = inv[k, j] + offered[k, j] + released[k, j]
+            f[DES_W, j] += x
+            f[AV_W, j] += available
+            des[j] += x
+            av[j] += available
             consumption = used[k, j] + draw[k, j] + released[k, j]
             y_demand[t, k, j] = desired[k, j]
             y_consumption[t, k, j] = consumption
@@ -531,6 +563,10 @@ def account(
             f[DRAW_SUM, j] += draw[k, j]
             f[RELEASED_SUM, j] += released[k, j]
             low[j] = fmin(low[j], inv[k, j])
+    for j in range(nb):
+        f[AV_A, j] += ts[1, j]
+        f[AV_R, j] += ts[0, j] + ps[j]
+        f[AV_W, j] += (ts[0, j] + ts[1, j]) + ps[j]
     for h in range(stock.shape[0]):
         for j in range(nb):
             y_stock[t, h, j] = stock[h, j]
@@ -544,14 +580,58 @@ def account(
 
 
 @njit(**JIT)
+def clearing(
+    demand: float,
+    stocks: float,
+    available: float,
+    x: float,
+    eps_d: float,
+    eta: float,
+    log_cap: float,
+) -> float:  # pragma: no cover - compiled
+    """The log price ratio at which demand and desired stocks take up what is available.
+
+    Solves ``demand p^eps_d + stocks p^-eta = available`` for ``log p`` by
+    :data:`CLEARING_STEPS` Newton steps on the log of the left side, from ``x``
+    (last month's), each kept within +-``log_cap``. ``log_cap`` when nothing is
+    available, 0 when nothing is wanted; with neither demand nor stocks
+    responding to the price, +-``log_cap`` as they exceed what is available
+    (by more than 1e-9 of it; else ``x``).
+    """
+    if demand + stocks <= 0:
+        return 0.0
+    if available <= 0:
+        return log_cap
+    target = math.log(available)
+    for _ in range(CLEARING_STEPS):
+        a = demand * math.exp(eps_d * x)
+        b = stocks * math.exp(-eta * x)
+        total = a + b
+        slope = eps_d * a - eta * b
+        if slope >= 0:  # neither demand nor stocks respond: all or nothing
+            if abs(total - available) <= 1e-9 * available:
+                return x
+            return log_cap if total > available else -log_cap
+        x = x - (math.log(total) - target) * total / slope
+        x = fmin(fmax(x, -log_cap), log_cap)
+    return x
+
+
+@njit(**JIT)
 def prices(
     t: int,
     two_stage: bool,
-    steep: float,
+    eps_d: float,
+    eta: float,
+    normal_a: float,
+    normal_r: float,
+    precaution: float,
     alpha: float,
     log_cap: float,
     split: np.ndarray,
     f: np.ndarray,
+    lt_a: np.ndarray,
+    lt_r: np.ndarray,
     lp_a: np.ndarray,
     lp_r: np.ndarray,
     pr_a: np.ndarray,
@@ -566,14 +646,17 @@ def prices(
 ) -> None:  # pragma: no cover - compiled
     """Record the mass balance and this month's prices; set next month's prices.
 
-    Each segment's clearing price follows from requested over supplied volume
-    (the world's when no restriction splits the market); the log price moves
-    ``alpha`` of the way there, within +-``log_cap``. ``y_cap_*`` record
-    whether a segment's clearing price was cut to the cap.
+    Each segment's clearing price (the world's when no restriction splits the
+    market) is the storage price of :func:`clearing`: its demand and its normal
+    stocks (``normal_a``, ``normal_r`` [t]; allied buyers' ``precaution`` more
+    while a restriction is in force) against what it can draw on. The log price
+    moves ``alpha`` of the way there, within +-``log_cap``; ``lt_*`` keep the
+    clearing prices to start next month's search. ``y_cap_*`` record whether a
+    segment's clearing price is at the cap.
     """
     for j in range(lp_a.shape[0]):
         inflow = (f[MINED, j] if two_stage else f[PRODUCED, j]) + f[DRAW_SUM, j]
-        inflow += f[RELEASED_SUM, j]
+        inflow += f[RELEASED_SUM, j] + (f[TS_IN, j] + f[PS_OUT, j])
         # withheld volume offered at home is counted where it went (consumption, ...)
         lost = f[WITHHELD, j] - (f[HOME_MINING, j] + f[HOME_FINAL, j])
         outflow = f[CONSUMED, j] + f[RESTOCKED_SUM, j] + f[BOUGHT_SUM, j] + lost
@@ -583,14 +666,16 @@ def prices(
         y_price_r[t, j] = pr_r[j]
         y_withheld[t, j] = f[WITHHELD, j]
         y_restricted[t, j] = split[j]
-        ratio_w = ratio(f[REQ_W, j], f[SUP_W, j])
-        ratio_a = ratio(f[REQ_A, j], f[SUP_A, j]) if split[j] else ratio_w
-        ratio_r = ratio(f[REQ_R, j], f[SUP_R, j]) if split[j] else ratio_w
-        log_a = fmin(fmax(steep * math.log(fmax(ratio_a, 1e-300)), -log_cap), log_cap)
-        if ratio_r == ratio_a:
-            log_r = log_a
+        if split[j]:
+            stocks_a = normal_a * (1.0 + precaution)
+            log_a = clearing(f[DES_A, j], stocks_a, f[AV_A, j], lt_a[j], eps_d, eta, log_cap)
+            log_r = clearing(f[DES_R, j], normal_r, f[AV_R, j], lt_r[j], eps_d, eta, log_cap)
         else:
-            log_r = fmin(fmax(steep * math.log(fmax(ratio_r, 1e-300)), -log_cap), log_cap)
+            stocks_w = normal_a + normal_r
+            log_a = clearing(f[DES_W, j], stocks_w, f[AV_W, j], lt_a[j], eps_d, eta, log_cap)
+            log_r = log_a
+        lt_a[j] = log_a
+        lt_r[j] = log_r
         y_cap_a[t, j] = abs(log_a) >= log_cap
         y_cap_r[t, j] = abs(log_r) >= log_cap
         x = fmin(fmax((1 - alpha) * lp_a[j] + alpha * log_a, -log_cap), log_cap)

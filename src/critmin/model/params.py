@@ -26,6 +26,13 @@ class Params:
     inventory_days: float
     restock_share_per_month: float
     withheld_home_share: float
+    stock_demand_elasticity: float
+    trader_stock_days: float
+    producer_stock_days: float
+    precautionary_share: float
+    leakage_max_share: float
+    leakage_spread_rate: float
+    stock_sale_share_per_month: float
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Params:
@@ -39,4 +46,11 @@ class Params:
             inventory_days=market.inventory_days,
             restock_share_per_month=market.restock_share_per_month,
             withheld_home_share=market.withheld_home_share,
+            stock_demand_elasticity=market.stock_demand_elasticity,
+            trader_stock_days=market.trader_stock_days,
+            producer_stock_days=market.producer_stock_days,
+            precautionary_share=market.precautionary_share,
+            leakage_max_share=market.leakage_max_share,
+            leakage_spread_rate=market.leakage_spread_rate,
+            stock_sale_share_per_month=market.stock_sale_share_per_month,
         )

@@ -75,6 +75,69 @@ class Market(_Model):
     restock_share_per_month: float = Field(
         0.1, ge=0, le=1, description="Monthly restocking at most this share of target inventory."
     )
+    stock_demand_elasticity: float = Field(
+        1.5,
+        gt=0,
+        le=20,
+        description=(
+            "Price elasticity of the stocks buyers and traders want to hold [-]: desired "
+            "stocks are normal stocks x price ratio^-e (docs/methods.md, 'Prices from stocks')."
+        ),
+    )
+    trader_stock_days: float = Field(
+        30.0,
+        ge=0,
+        le=720,
+        description=(
+            "Normal stocks held by traders and producers outside the imposer, in days of "
+            "their segment's demand [days]."
+        ),
+    )
+    producer_stock_days: float = Field(
+        0.0,
+        ge=0,
+        le=720,
+        description=(
+            "Stocks held by the imposer's producers or state at the start, in days of world "
+            "demand [days]."
+        ),
+    )
+    precautionary_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description=(
+            "While a restriction is in force, allied-segment buyers want this much more "
+            "stock than normal [share]; restocking stays within restock_share_per_month."
+        ),
+    )
+    leakage_max_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description=(
+            "Largest share of restricted volume that reaches targets through third "
+            "countries when the price spread is wide [share]."
+        ),
+    )
+    leakage_spread_rate: float = Field(
+        0.5,
+        ge=0,
+        le=20,
+        description=(
+            "How fast leakage rises from a restriction's own leakage share to "
+            "leakage_max_share with the log price spread between the segments [-]."
+        ),
+    )
+    stock_sale_share_per_month: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the imposer's withheld stocks sold each month once no restriction "
+            "is in force [share/month]."
+        ),
+    )
     capacity_headroom_share: float = Field(
         0.1, ge=0, le=5, description="Spare capacity above baseline output where none is known."
     )
