@@ -214,6 +214,14 @@ def run_reference_kernel(
     imposer = np.full(n, producer0)
     last_a = np.zeros(n)  # last month's log clearing prices
     last_r = np.zeros(n)
+    # long-run responses per segment (column 0 alliance, 1 rest): log demand factor,
+    # two smoothing stages of the log price, log capacity factor
+    lr_d = min(params.long_run_demand_elasticity - eps_d, 0.0)
+    lr_s = max(params.long_run_supply_elasticity - eps_s, 0.0)
+    z_demand = np.zeros((n, 2))
+    stage1 = np.zeros((n, 2))
+    stage2 = np.zeros((n, 2))
+    z_capacity = np.zeros((n, 2))
 
     stock = np.array([[p.initial_t for p in policies.reserves]] * n).reshape(n, H)
     spent = np.zeros((n, H))
@@ -243,6 +251,8 @@ def run_reference_kernel(
     for t in range(T):
         price_k = np.where(alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, K)
         price_s = np.where(seller_alliance[None, :], pr_a[:, None], pr_r[:, None])  # (P, S)
+        growth = np.exp(z_capacity)
+        growth_s = np.where(seller_alliance[None, :], growth[:, :1], growth[:, 1:])
         split = np.zeros(n, dtype=bool)
         for r in events.restrictions:
             split |= r.window.active(t)
@@ -264,7 +274,7 @@ def run_reference_kernel(
                 floor.covered_share * floored + (1.0 - floor.covered_share) * response,
                 response,
             )
-        wanted = final.output[None, :] * outage_f * response  # (P, S)
+        wanted = final.output[None, :] * outage_f * response * growth_s  # (P, S)
         mined_total = np.zeros(n)
         withheld = np.zeros(n)
         homed_m = np.zeros((n, S))
@@ -279,8 +289,12 @@ def run_reference_kernel(
                     )
             np.maximum(outage_m, 0.0, out=outage_m)
             price_m = np.where(miner_alliance[None, :], pr_a[:, None], pr_r[:, None])
+            growth_m = np.where(miner_alliance[None, :], growth[:, :1], growth[:, 1:])
             mined = (
-                mining.output[None, :] * outage_m * _supply_response(price_m, eps_s, m_cap_ratio)
+                mining.output[None, :]
+                * outage_m
+                * _supply_response(price_m, eps_s, m_cap_ratio)
+                * growth_m
             )
             mined_total = mined.sum(axis=1)
             util = np.divide(
@@ -332,7 +346,8 @@ def run_reference_kernel(
         surge = np.ones((n, K))
         for s in events.surges:
             surge += np.where(s.window.active(t), s.share, 0.0)[:, None] * s.consumers[None, :]
-        desired = market.demand[None, :] * surge  # at baseline prices
+        adapted = np.exp(np.where(alliance[None, :], z_demand[:, :1], z_demand[:, 1:]))
+        desired = market.demand[None, :] * surge * adapted  # at baseline prices
         demand = desired * np.power(np.maximum(price_k, 1e-9), eps_d)
         # desired stocks fall with the price; allied buyers want more while restricted
         precaution = np.where(split[:, None] & alliance[None, :], params.precautionary_share, 0.0)
@@ -473,8 +488,16 @@ def run_reference_kernel(
             lowest = np.minimum(lowest, feed_stock.min(axis=1))
         np.minimum(out["min_stock_t"], lowest, out=out["min_stock_t"])
 
-        pr_a = np.exp(np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap))
-        pr_r = np.exp(np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap))
+        x_a = np.clip((1 - alpha) * np.log(pr_a) + alpha * log_a, -cap, cap)
+        x_r = np.clip((1 - alpha) * np.log(pr_r) + alpha * log_r, -cap, cap)
+        pr_a, pr_r = np.exp(x_a), np.exp(x_r)
+        # long-run responses: partial adjustment of demand, Erlang-2 lag of capacity
+        log_p = np.stack([x_a, x_r], axis=1)
+        z_demand += (lr_d * log_p - z_demand) / params.demand_adjustment_months
+        rate = 2.0 / params.supply_response_months
+        stage1 += rate * (log_p - stage1)
+        stage2 += rate * (stage1 - stage2)
+        z_capacity = np.minimum(lr_s * stage2, np.log1p(params.capacity_growth_max_share))
     return out
 
 

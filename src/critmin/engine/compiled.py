@@ -51,6 +51,7 @@ from critmin.engine.steps import (
     WH_MINING,
     WITHHELD,
     account,
+    adapt,
     allocate,
     demand,
     floor_cost,
@@ -90,6 +91,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     floor_covered, floor_share, floor_ratio = mk[27], mk[28], mk[29]
     precaution, trader0, normal_a, normal_r = mk[30], mk[31], mk[32], mk[33]
     producer0, leak_max, leak_rate, sale_share = mk[34], mk[35], mk[36], mk[37]
+    lr_demand, demand_rate, lr_supply, supply_rate = mk[38], mk[39], mk[40], mk[41]
+    log_growth = mk[42]
     members, shares, initial, target, trigger_price, trigger_short = rs[0:6]
     max_release, allocation, buy_below, max_buy, budget = rs[6:11]
     # this block's paths only (indexing [..., p0 + j] would cost a sign check per access)
@@ -182,6 +185,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     lp_r = np.zeros(nb)
     lt_a = np.zeros(nb)  # log clearing prices (start of next month's search)
     lt_r = np.zeros(nb)
+    lr = np.zeros((8, nb))  # long-run demand and capacity states (steps.adapt)
     pr_a = np.ones(nb)  # price ratios
     pr_r = np.ones(nb)
     min_stock = np.full(nb, np.inf)
@@ -217,7 +221,9 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         for j in range(nb):
             spread[j] = fmax(lp_a[j] - lp_r[j], 0.0)
         factors(n_act, act_severity, act_leakage, spread, leak_max, leak_rate, act_factor)
-        powers(lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, eta, log_floor, has_floor, alliance, f, kk)
+        powers(
+            lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, eta, log_floor, has_floor, alliance, lr, f, kk
+        )  # fmt: skip
 
         # 1. output: miners, then refiners limited by feed ------------------------------
         f[MINED : WH_FINAL + 1, :] = 0.0
@@ -295,6 +301,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             lt_a, lt_r, lp_a, lp_r, pr_a, pr_r, y_error, y_price_a, y_price_r, y_withheld,
             y_restricted, y_cap_a, y_cap_r,
         )  # fmt: skip
+        adapt(lp_a, lp_r, lr_demand, demand_rate, lr_supply, supply_rate, log_growth, lr)
     for j in range(nb):
         y_min_stock[j] = min_stock[j]
 

@@ -124,6 +124,11 @@ class _Market(NamedTuple):
     leak_max: float
     leak_rate: float
     sale_share: float  # share of the imposer's stocks sold a month when unrestricted
+    lr_demand: float  # long-run demand elasticity beyond the short-run one (<= 0)
+    demand_rate: float  # 1 / demand_adjustment_months
+    lr_supply: float  # long-run supply elasticity beyond the short-run one (>= 0)
+    supply_rate: float  # 2 / supply_response_months (each of two lag stages)
+    log_growth: float  # log(1 + capacity_growth_max_share)
 
 
 class _Events(NamedTuple):
@@ -285,6 +290,11 @@ def _pack_market(
         leak_max=float(params.leakage_max_share),
         leak_rate=float(params.leakage_spread_rate),
         sale_share=float(params.stock_sale_share_per_month),
+        lr_demand=float(min(params.long_run_demand_elasticity - eps_d, 0.0)),
+        demand_rate=float(1.0 / params.demand_adjustment_months),
+        lr_supply=float(max(params.long_run_supply_elasticity - eps_s, 0.0)),
+        supply_rate=float(2.0 / params.supply_response_months),
+        log_growth=math.log1p(params.capacity_growth_max_share),
     )
     return packed, group_of
 

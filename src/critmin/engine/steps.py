@@ -43,10 +43,11 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
     RESP_A, RESP_R, FLOOR_A, FLOOR_R, DEM_A, DEM_R, MINED, WITHHELD, SPILL, FEED_CHANGE,
     PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, DES_A, DES_R, AV_A, AV_R, DES_W, AV_W,
     CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
-    HOME_MINING, HOME_FINAL, HOME_LEFT, STK_A, STK_R, TS_IN, PS_OUT,
-) = range(35)  # fmt: skip
+    HOME_MINING, HOME_FINAL, HOME_LEFT, STK_A, STK_R, TS_IN, PS_OUT, LRD_A, LRD_R,
+    CAPX_A, CAPX_R,
+) = range(39)  # fmt: skip
 #: Rows of ``f``.
-F_ROWS = 35
+F_ROWS = 39
 #: Newton steps of the storage clearing price (:func:`clearing`), from last month's.
 CLEARING_STEPS = 6
 # Rows of the per-consumer work array ``kk`` (K, paths each).
@@ -129,6 +130,7 @@ def powers(
     log_floor: float,
     has_floor: bool,
     alliance: np.ndarray,
+    adapted: np.ndarray,
     f: np.ndarray,
     kk: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
@@ -138,10 +140,16 @@ def powers(
     ``p ** e`` is computed as ``exp(e * log p)`` from the log prices, with
     ``log p`` floored at log(1e-9); a floor price replaces ``p`` by
     ``max(p, floor)`` (``log_floor`` is its log). ``STK_*`` is ``p ** -eta``,
-    the desired stocks over normal stocks.
+    the desired stocks over normal stocks; ``LRD_*`` and ``CAPX_*`` are the
+    long-run demand and capacity factors, ``exp`` of :func:`adapt`'s states
+    ``adapted`` (8, paths).
     """
     nb = lp_a.shape[0]
     for j in range(nb):
+        f[LRD_A, j] = math.exp(adapted[0, j])
+        f[LRD_R, j] = math.exp(adapted[1, j])
+        f[CAPX_A, j] = math.exp(adapted[6, j])
+        f[CAPX_R, j] = math.exp(adapted[7, j])
         la = fmax(lp_a[j], LOG_PRICE_FLOOR)
         lr = fmax(lp_r[j], LOG_PRICE_FLOOR)
         same = la == lr
@@ -199,7 +207,8 @@ def supply(
     f: np.ndarray,
     wanted: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Output producers want to make: baseline x outage x fmin(price response, capacity).
+    """Output producers want to make: baseline x outage x fmin(price response, capacity)
+    x the long-run capacity factor of their segment (``CAPX_*``).
 
     Covered producers respond to the floor price for ``covered_share`` of output.
     """
@@ -208,15 +217,17 @@ def supply(
         out_s = output[s]
         cap_s = cap[s]
         resp = f[RESP_A] if in_alliance[s] else f[RESP_R]
+        capx = f[CAPX_A] if in_alliance[s] else f[CAPX_R]
         if covered[s]:
             flo = f[FLOOR_A] if in_alliance[s] else f[FLOOR_R]
             for j in range(nb):
                 response = fmin(resp[j], cap_s)
                 response = covered_share * fmin(flo[j], cap_s) + (1.0 - covered_share) * response
-                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * response
+                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * response * capx[j]
         else:
             for j in range(nb):
-                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * fmin(resp[j], cap_s)
+                response = fmin(resp[j], cap_s)
+                wanted[s, j] = out_s * fmax(outage[s, j], 0.0) * response * capx[j]
 
 
 @njit(**JIT)
@@ -263,7 +274,8 @@ def demand(
     f: np.ndarray,
     kk: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Desired demand (with surges), price-responsive demand and restocking requests.
+    """Desired demand (with surges and the long-run factor ``LRD_*``), price-responsive
+    demand and restocking requests.
 
     Consumers restock toward their target stock times the stock-demand factor
     (``STK_*``, less at high prices); allied buyers aim ``precaution`` higher
@@ -281,10 +293,11 @@ def demand(
         cap = restock_max[k]
         goal = inv_target[k]
         dem = f[DEM_A] if alliance[k] else f[DEM_R]
+        lrd = f[LRD_A] if alliance[k] else f[LRD_R]
         stk = f[STK_A] if alliance[k] else f[STK_R]
         extra = precaution if alliance[k] else 0.0
         for j in range(nb):
-            x = d0 * desired[k, j]
+            x = d0 * desired[k, j] * lrd[j]
             desired[k, j] = x
             demand[k, j] = x * dem[j]
             aim = goal * (1.0 + (extra if split[j] else 0.0)) * stk[j]
@@ -684,6 +697,33 @@ def prices(
         lp_r[j] = y
         pr_a[j] = math.exp(x)
         pr_r[j] = pr_a[j] if y == x else math.exp(y)
+
+
+@njit(**JIT)
+def adapt(
+    lp_a: np.ndarray,
+    lp_r: np.ndarray,
+    lr_demand: float,
+    demand_rate: float,
+    lr_supply: float,
+    supply_rate: float,
+    log_growth: float,
+    lr: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Long-run responses to the prices just set, per segment (a, r) and path.
+
+    ``lr`` rows: 0-1 the log demand factor, which moves ``demand_rate`` of the
+    way to ``lr_demand * log p`` each month; 2-3 and 4-5 two stages of
+    exponential smoothing of ``log p`` at ``supply_rate`` (an Erlang-2 lag);
+    6-7 the log capacity factor ``min(lr_supply * stage 2, log_growth)``.
+    """
+    for j in range(lp_a.shape[0]):
+        for x in range(2):
+            lp = lp_a[j] if x == 0 else lp_r[j]
+            lr[x, j] += demand_rate * (lr_demand * lp - lr[x, j])
+            lr[2 + x, j] += supply_rate * (lp - lr[2 + x, j])
+            lr[4 + x, j] += supply_rate * (lr[2 + x, j] - lr[4 + x, j])
+            lr[6 + x, j] = fmin(lr_supply * lr[4 + x, j], log_growth)
 
 
 @njit(**JIT)

@@ -138,6 +138,44 @@ class Market(_Model):
             "is in force [share/month]."
         ),
     )
+    long_run_demand_elasticity: float = Field(
+        -0.6,
+        le=0,
+        ge=-5,
+        description=(
+            "Long-run price elasticity of demand (substitution, thrifting) [-]; demand moves "
+            "toward it over demand_adjustment_months, never less responsive than short-run."
+        ),
+    )
+    demand_adjustment_months: float = Field(
+        24.0,
+        ge=1,
+        le=240,
+        description="Time constant of the long-run demand response [months].",
+    )
+    long_run_supply_elasticity: float = Field(
+        0.6,
+        ge=0,
+        le=5,
+        description=(
+            "Long-run price elasticity of supply (restarts, new capacity) [-], reached after "
+            "supply_response_months on average, never less than the short-run elasticity."
+        ),
+    )
+    supply_response_months: float = Field(
+        12.0,
+        ge=2,
+        le=240,
+        description="Mean lag of the long-run supply response to prices [months].",
+    )
+    capacity_growth_max_share: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description=(
+            "Largest long-run growth of each producer's output above baseline capacity [share]."
+        ),
+    )
     capacity_headroom_share: float = Field(
         0.1, ge=0, le=5, description="Spare capacity above baseline output where none is known."
     )
