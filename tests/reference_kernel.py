@@ -350,8 +350,12 @@ def run_reference_kernel(
         desired = market.demand[None, :] * surge * adapted  # at baseline prices
         demand = desired * np.power(np.maximum(price_k, 1e-9), eps_d)
         # desired stocks fall with the price; allied buyers want more while restricted
-        precaution = np.where(split[:, None] & alliance[None, :], params.precautionary_share, 0.0)
-        aim = inv_target[None, :] * (1.0 + precaution) * np.power(np.maximum(price_k, 1e-9), -eta)
+        # allied buyers want more stock while a restriction withholds supply
+        allied_d0 = market.demand[alliance].sum()
+        at_risk = np.minimum(withheld / allied_d0, 1.0) if allied_d0 > 0 else np.zeros(n)
+        precaution = np.where(split, params.precautionary_share * at_risk, 0.0)
+        extra = np.where(alliance[None, :], precaution[:, None], 0.0)
+        aim = inv_target[None, :] * (1.0 + extra) * np.power(np.maximum(price_k, 1e-9), -eta)
         restock_req = np.clip(np.minimum(restock_max[None, :], aim - inv), 0.0, None)
         buy_req = np.zeros((n, H, K))
         for h, plan in enumerate(policies.reserves):
@@ -442,7 +446,7 @@ def run_reference_kernel(
         av_a = (avail * alliance).sum(axis=1) + traders[:, 1]
         av_r = (avail * ~alliance).sum(axis=1) + traders[:, 0] + imposer
         cap = np.log(params.max_price_ratio)
-        stocks_a = normal_a * (1.0 + params.precautionary_share)
+        stocks_a = normal_a * (1.0 + precaution)
         log_a = np.where(
             split,
             _clearing(des_a, stocks_a, av_a, last_a, eps_d, eta, cap),

@@ -92,7 +92,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     precaution, trader0, normal_a, normal_r = mk[30], mk[31], mk[32], mk[33]
     producer0, leak_max, leak_rate, sale_share = mk[34], mk[35], mk[36], mk[37]
     lr_demand, demand_rate, lr_supply, supply_rate = mk[38], mk[39], mk[40], mk[41]
-    log_growth = mk[42]
+    log_growth, allied_demand = mk[42], mk[43]
     members, shares, initial, target, trigger_price, trigger_short = rs[0:6]
     max_release, allocation, buy_below, max_buy, budget = rs[6:11]
     # this block's paths only (indexing [..., p0 + j] would cost a sign check per access)
@@ -270,7 +270,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
         # 3. demand, restocking, reserve purchases ------------------------------------
         demand(
-            t, demand0, alliance, inv_target, restock_max, precaution, split, u_mask, u_start,
+            t, demand0, alliance, inv_target, restock_max, precaution, allied_demand, split,
+            u_mask, u_start,
             u_end, u_on, u_share, inv, f, kk,
         )  # fmt: skip
         purchases(
@@ -297,7 +298,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 pr_a, pr_r, produced, y_floor,
             )  # fmt: skip
         prices(
-            t, two_stage, eps_d, eta, normal_a, normal_r, precaution, alpha, log_cap, split, f,
+            t, two_stage, eps_d, eta, normal_a, normal_r, alpha, log_cap, split, f,
             lt_a, lt_r, lp_a, lp_r, pr_a, pr_r, y_error, y_price_a, y_price_r, y_withheld,
             y_restricted, y_cap_a, y_cap_r,
         )  # fmt: skip

@@ -129,6 +129,7 @@ class _Market(NamedTuple):
     lr_supply: float  # long-run supply elasticity beyond the short-run one (>= 0)
     supply_rate: float  # 2 / supply_response_months (each of two lag stages)
     log_growth: float  # log(1 + capacity_growth_max_share)
+    allied_demand: float  # the allied segment's baseline demand [t/month]
 
 
 class _Events(NamedTuple):
@@ -295,6 +296,7 @@ def _pack_market(
         lr_supply=float(max(params.long_run_supply_elasticity - eps_s, 0.0)),
         supply_rate=float(2.0 / params.supply_response_months),
         log_growth=math.log1p(params.capacity_growth_max_share),
+        allied_demand=float(np.asarray(market.demand)[market.alliance.astype(bool)].sum()),
     )
     return packed, group_of
 

@@ -44,10 +44,10 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
     PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, DES_A, DES_R, AV_A, AV_R, DES_W, AV_W,
     CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
     HOME_MINING, HOME_FINAL, HOME_LEFT, STK_A, STK_R, TS_IN, PS_OUT, LRD_A, LRD_R,
-    CAPX_A, CAPX_R,
-) = range(39)  # fmt: skip
+    CAPX_A, CAPX_R, PREC,
+) = range(40)  # fmt: skip
 #: Rows of ``f``.
-F_ROWS = 39
+F_ROWS = 40
 #: Newton steps of the storage clearing price (:func:`clearing`), from last month's.
 CLEARING_STEPS = 6
 # Rows of the per-consumer work array ``kk`` (K, paths each).
@@ -264,6 +264,7 @@ def demand(
     inv_target: np.ndarray,
     restock_max: np.ndarray,
     precaution: float,
+    allied_demand: float,
     split: np.ndarray,
     u_mask: np.ndarray,
     u_start: np.ndarray,
@@ -278,10 +279,14 @@ def demand(
     demand and restocking requests.
 
     Consumers restock toward their target stock times the stock-demand factor
-    (``STK_*``, less at high prices); allied buyers aim ``precaution`` higher
-    while a restriction is in force."""
+    (``STK_*``, less at high prices); while a restriction is in force, allied
+    buyers aim higher by ``PREC``: ``precaution`` times the volume withheld this
+    month over the allied segment's baseline demand ``allied_demand`` (at most 1)."""
     desired, demand, restock_req = kk[DESIRED], kk[DEMAND], kk[RESTOCK_REQ]
     nb = inv.shape[1]
+    for j in range(nb):
+        at_risk = fmin(f[WITHHELD, j] / allied_demand, 1.0) if allied_demand > 0 else 0.0
+        f[PREC, j] = precaution * at_risk if split[j] else 0.0
     for k in range(demand0.shape[0]):
         desired[k, :] = 1.0
         for u in range(u_mask.shape[0]):
@@ -295,12 +300,11 @@ def demand(
         dem = f[DEM_A] if alliance[k] else f[DEM_R]
         lrd = f[LRD_A] if alliance[k] else f[LRD_R]
         stk = f[STK_A] if alliance[k] else f[STK_R]
-        extra = precaution if alliance[k] else 0.0
         for j in range(nb):
             x = d0 * desired[k, j] * lrd[j]
             desired[k, j] = x
             demand[k, j] = x * dem[j]
-            aim = goal * (1.0 + (extra if split[j] else 0.0)) * stk[j]
+            aim = goal * (1.0 + (f[PREC, j] if alliance[k] else 0.0)) * stk[j]
             restock_req[k, j] = fmax(fmin(cap, aim - inv[k, j]), 0.0)
 
 
@@ -638,7 +642,6 @@ def prices(
     eta: float,
     normal_a: float,
     normal_r: float,
-    precaution: float,
     alpha: float,
     log_cap: float,
     split: np.ndarray,
@@ -661,7 +664,7 @@ def prices(
 
     Each segment's clearing price (the world's when no restriction splits the
     market) is the storage price of :func:`clearing`: its demand and its normal
-    stocks (``normal_a``, ``normal_r`` [t]; allied buyers' ``precaution`` more
+    stocks (``normal_a``, ``normal_r`` [t]; allied buyers' ``PREC`` share more
     while a restriction is in force) against what it can draw on. The log price
     moves ``alpha`` of the way there, within +-``log_cap``; ``lt_*`` keep the
     clearing prices to start next month's search. ``y_cap_*`` record whether a
@@ -680,7 +683,7 @@ def prices(
         y_withheld[t, j] = f[WITHHELD, j]
         y_restricted[t, j] = split[j]
         if split[j]:
-            stocks_a = normal_a * (1.0 + precaution)
+            stocks_a = normal_a * (1.0 + f[PREC, j])
             log_a = clearing(f[DES_A, j], stocks_a, f[AV_A, j], lt_a[j], eps_d, eta, log_cap)
             log_r = clearing(f[DES_R, j], normal_r, f[AV_R, j], lt_r[j], eps_d, eta, log_cap)
         else:

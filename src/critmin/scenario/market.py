@@ -107,8 +107,9 @@ class Market(_Model):
         ge=0,
         le=1,
         description=(
-            "While a restriction is in force, allied-segment buyers want this much more "
-            "stock than normal [share]; restocking stays within restock_share_per_month."
+            "While a restriction is in force, allied-segment buyers want up to this much "
+            "more stock than normal [share], in proportion to the share of their demand the "
+            "imposer withholds; restocking stays within restock_share_per_month."
         ),
     )
     leakage_max_share: float = Field(
