@@ -16,7 +16,17 @@ from critmin.model import DAYS_PER_MONTH, build_market, build_model
 from critmin.results import to_dataset
 from critmin.world.load import World, load_world
 
-ZERO_ELASTICITY = {"demand_elasticity": 0.0, "supply_elasticity": 0.0}
+#: No price response of demand or supply, short- or long-run, and no buffer beyond
+#: consumers' stocks: the hand-computed cases follow volumes alone.
+STATIC = {
+    "demand_elasticity": 0.0,
+    "supply_elasticity": 0.0,
+    "long_run_demand_elasticity": 0.0,
+    "long_run_supply_elasticity": 0.0,
+    "trader_stock_days": 0.0,
+    "leakage_max_share": 0.0,
+    "precautionary_share": 0.0,
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +76,7 @@ def test_ban_without_rerouting_by_hand(tiny: World) -> None:
     ds = run(
         tiny,
         events=[ban(["gallium"], ["USA"])],
-        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+        market={**STATIC, **ONE_MONTH, "rerouting_share": 0.0},
     )
     assert usa_unmet(ds) == pytest.approx(19 / 12 * (97 + 98) / 99, rel=1e-12)
     assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
@@ -86,7 +96,7 @@ def test_full_rerouting_sends_all_other_supply_to_the_target(tiny: World) -> Non
     ds = run(
         tiny,
         events=[ban(["gallium"], ["USA"])],
-        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 1.0},
+        market={**STATIC, **ONE_MONTH, "rerouting_share": 1.0},
     )
     assert usa_unmet(ds) == pytest.approx(32 / 12, rel=1e-12)
     # ROW is made whole by China's re-routed volume
@@ -102,7 +112,7 @@ def test_leakage_lets_half_the_blocked_volume_through(tiny: World) -> None:
     ds = run(
         tiny,
         events=[ban(["gallium"], ["USA"], leakage_share=0.5)],
-        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+        market={**STATIC, **ONE_MONTH, "rerouting_share": 0.0},
     )
     assert usa_unmet(ds) == pytest.approx(19 / 12 * 48 / 99, rel=1e-12)
 
@@ -121,7 +131,7 @@ def test_reserve_covers_the_gap_by_hand(tiny: World) -> None:
     ds = run(
         tiny,
         events=[ban(["gallium"], ["USA"])],
-        market={**ZERO_ELASTICITY, **ONE_MONTH, "rerouting_share": 0.0},
+        market={**STATIC, **ONE_MONTH, "rerouting_share": 0.0},
         policies={"reserves": [reserve]},
     )
     assert usa_unmet(ds) == pytest.approx(0.0, abs=1e-12)
@@ -137,7 +147,7 @@ def test_price_floor_cost_by_hand(tiny: World) -> None:
         tiny,
         horizon_months=12,
         minerals=["gallium"],
-        market=ZERO_ELASTICITY,
+        market=STATIC,
         policies={
             "price_floors": [{"mineral": "gallium", "floor_usd_per_kg": 900, "covered": ["CHN"]}]
         },
@@ -159,7 +169,7 @@ def test_mining_ban_starves_refiners_elsewhere(tiny: World) -> None:
         horizon_months=6,
         events=[{**ban(["graphite"], ["USA"], stage="mining"), "imposer": "MOZ"}],
         market={
-            **ZERO_ELASTICITY,
+            **STATIC,
             "rerouting_share": 0.0,
             "inventory_days": 0.0,
             "base_prices_usd_per_kg": {"graphite": 1.0},
@@ -176,7 +186,7 @@ def test_chinese_ore_ban_has_no_effect_when_china_refines_all_its_ore(tiny: Worl
         tiny,
         horizon_months=6,
         events=[ban(["graphite"], ["USA"], stage="mining")],
-        market={**ZERO_ELASTICITY, "base_prices_usd_per_kg": {"graphite": 1.0}},
+        market={**STATIC, "base_prices_usd_per_kg": {"graphite": 1.0}},
     )
     assert float(ds["withheld_t"].sel(mineral="graphite")) == 0.0
     assert float(ds["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD")) == 0.0
@@ -337,41 +347,57 @@ def test_more_initial_reserve_never_raises_expected_shortfall(
 CHINA_40 = {"CHN": {"gallium": {"share_of_world_demand": 0.4, "source": "assumption: test"}}}
 
 
+def storage_price(demand: float, stocks: float, available: float, eps_d: float, eta: float) -> float:
+    """The price ratio p with demand p^eps_d + stocks p^-eta = available, by bisection
+    on log p (independent of the kernel's Newton steps)."""
+    lo, hi = -20.0, 20.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if demand * np.exp(eps_d * mid) + stocks * np.exp(-eta * mid) > available:
+            lo = mid
+        else:
+            hi = mid
+    return float(np.exp(0.5 * (lo + hi)))
+
+
 def test_withheld_volume_lowers_the_imposers_price_by_hand(tiny: World) -> None:
-    """China (40 t/yr of demand) stops its sales to the USA; what it withholds is
-    offered at home and lowers its own price.
+    """China (40 t/yr of demand) stops its sales to the USA; what it withholds stays
+    in China and lowers its own price.
 
     China first supplies itself (40 t), ROW its own 1 t; the pool of CHN's 58 t and
     JPN's 1 t meets USA 19 and ROW 40 pro rata, so CHN sold 58 x 19/59 t a year to
-    the USA. With no re-routing, that is withheld and offered to China's buyers. China
-    alone is the rest segment (alliance USA, ROW); its stock is full, so it requests
-    40/12 t a month against 40/12 + W offered, W = 58 x 19/59/12. With
-    elasticities 0 (supply) and -0.2 (demand) the clearing price ratio is
-    r^(1/0.2), r = 40 / (40 + 58 x 19/59), and the price moves half way in log:
-    ln p_1 = 0.5 x 5 x ln r. China then consumes its demand 40/12 x p_1^-0.2
-    (it has more than enough on offer).
+    the USA. With no re-routing, W = 58 x 19/59/12 a month is withheld and offered
+    to China's buyers. China alone is the rest segment (alliance USA, ROW); its
+    stock is full (N = D = 40/12, one month) and it uses D, so W stays unsold in
+    China's stocks. The rest segment can draw on its consumers' stock N, the
+    month's deliveries D + W and the imposer's stock W: the storage price solves
+    D p^-0.2 + N p^-1.5 = N + D + 2W, and the price moves half way in log. China
+    then consumes D p_1^-0.2 (it has more than enough on offer). With nothing
+    offered at home (home share 0) the withheld W still sits in China's stocks:
+    D p^-0.2 + N p^-1.5 = N + D + W, a smaller fall.
     """
     market = {
+        **STATIC,
         "demand_elasticity": -0.2,
-        "supply_elasticity": 0.0,
         "rerouting_share": 0.0,
         "alliance": ["USA", "ROW"],
         "consumers": CHINA_40,
         "withheld_home_share": 1.0,
+        "stock_demand_elasticity": 1.5,
         **ONE_MONTH,
     }
+    d = 40 / 12
+    w = 58 * 19 / 59 / 12
     ds = run(tiny, horizon_months=2, events=[ban(["gallium"], ["USA"])], market=market)
-    r = 40 / (40 + 58 * 19 / 59)
-    p1 = np.exp(0.5 * 5.0 * np.log(r))
+    p1 = storage_price(d, d, 2 * d + 2 * w, -0.2, 1.5) ** 0.5
+    assert p1 < 1
     china = ds["consumption_mean_t"].sel(mineral="gallium", consumer="CHN").values
-    assert china == pytest.approx([40 / 12, 40 / 12 * p1**-0.2], rel=1e-12)
+    assert china == pytest.approx([d, d * p1**-0.2], rel=1e-9)
     # the lowest price of China's segment is p_1 (month 0 is at baseline)
     trough = ds["trough_price_ratio_mean"].sel(mineral="gallium", segment="rest")
-    assert float(trough) == pytest.approx(p1, rel=1e-12)
+    assert float(trough) == pytest.approx(p1, rel=1e-9)
     # the withheld volume is still China's lost exports
-    assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(
-        2 * 58 * 19 / 59 / 12, rel=1e-12
-    )
+    assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(2 * w, rel=1e-12)
     # none of it reaches the USA, so its shortfall is that of a ban kept off the market
     off = run(
         tiny,
@@ -380,8 +406,10 @@ def test_withheld_volume_lowers_the_imposers_price_by_hand(tiny: World) -> None:
         market={**market, "withheld_home_share": 0.0},
     )
     assert usa_unmet(ds) == pytest.approx(usa_unmet(off), rel=1e-12)
+    p1_off = storage_price(d, d, 2 * d + w, -0.2, 1.5) ** 0.5
+    assert p1 < p1_off < 1
     china_off = off["consumption_mean_t"].sel(mineral="gallium", consumer="CHN").values
-    assert china_off == pytest.approx([40 / 12, 40 / 12], rel=1e-12)
+    assert china_off == pytest.approx([d, d * p1_off**-0.2], rel=1e-9)
 
 
 def test_withheld_volume_offered_at_home_never_reaches_targets(tiny: World) -> None:
@@ -389,7 +417,7 @@ def test_withheld_volume_offered_at_home_never_reaches_targets(tiny: World) -> N
     at home stays unsold there instead of reaching ROW through the segment's spot pool.
     With price-blind demand, the targets' shortfalls do not depend on the home share."""
     market = {
-        **ZERO_ELASTICITY,
+        **STATIC,
         "rerouting_share": 0.0,
         "alliance": ["USA"],
         "consumers": CHINA_40,
@@ -449,7 +477,7 @@ def test_chinese_ore_ban_blocks_the_ore_trade_records(tiny: World, tmp_path: Pat
         horizon_months=6,
         events=[ban(["graphite"], ["USA"], stage="mining")],
         market={
-            **ZERO_ELASTICITY,
+            **STATIC,
             "rerouting_share": 0.0,
             "base_prices_usd_per_kg": {"graphite": 1.0},
         },
@@ -466,7 +494,7 @@ def test_mining_stage_restriction_changes_flows_on_the_shipped_data(world: World
     leaves consumers short: the shortfall equals the ore withheld. Under the pool
     assumption the same ban withheld nothing.
     """
-    market = {"rerouting_share": 0.0, "inventory_days": 0.0, **ZERO_ELASTICITY}
+    market = {"rerouting_share": 0.0, "inventory_days": 0.0, **STATIC}
     base = run(world, minerals=["graphite"], horizon_months=6, market=market)
     hit = run(
         world,
@@ -483,9 +511,10 @@ def test_mining_stage_restriction_changes_flows_on_the_shipped_data(world: World
 
 
 def test_price_cap_binding_share_by_hand(tiny: World) -> None:
-    """A full ban on the alliance's only buyer from month 1 of 6: almost nothing is
-    offered to it, so its clearing price is cut to the x10 cap in months 1 to 5 (5 of
-    6 path-months); with partial adjustment (alpha 0.5) the price then climbs
+    """A full ban on every buyer from month 1 of 6, all of them in the allied segment,
+    with no stocks anywhere: only JPN's and ROW's 2 of 100 t are offered, so the
+    demand-only clearing price (2/100)^(1/-0.2) is cut to the x10 cap in months 1 to
+    5 (5 of 6 path-months); with partial adjustment (alpha 0.5) the price then climbs
     10^0.5, 10^0.75, 10^0.875, 10^0.9375: the cap, not the market, sets it."""
     calm = run(tiny, minerals=["gallium"], horizon_months=6)
     assert float(calm["price_cap_binding_share"].sel(mineral="gallium")) == 0.0
@@ -493,8 +522,15 @@ def test_price_cap_binding_share_by_hand(tiny: World) -> None:
         tiny,
         minerals=["gallium"],
         horizon_months=6,
-        events=[ban(["gallium"], ["USA"], start_month=1)],
-        market={"price_adjustment_share": 0.5, "max_price_ratio": 10.0},
+        events=[ban(["gallium"], ["all"], start_month=1)],
+        market={
+            **STATIC,
+            "demand_elasticity": -0.2,
+            "alliance": ["USA", "ROW"],
+            "inventory_days": 0.0,
+            "price_adjustment_share": 0.5,
+            "max_price_ratio": 10.0,
+        },
     )
     assert float(ds["price_cap_binding_share"].sel(mineral="gallium")) == pytest.approx(5 / 6)
     median = ds["price_ratio_fan"].sel(mineral="gallium", segment="alliance", fan_quantile=0.5)

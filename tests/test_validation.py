@@ -128,6 +128,9 @@ minerals: [gallium]
 market:
   alliance: [ALLIANCE, ROW]
   withheld_home_share: 0.0
+  leakage_max_share: 0.0
+  supply_elasticity: 0.0
+  long_run_supply_elasticity: 0.0
   consumers:
     CHN: {{gallium: {{share_of_world_demand: 0.35, source: "assumption: test"}}}}
 events:
@@ -148,7 +151,7 @@ def test_simulated_exports_follow_severity_and_leakage(
     """Worked by hand: every buyer but China is targeted, and no other producer sells
     to China (its own output covers its demand), so nothing can be re-routed and China's
     exports fall by exactly severity x (1 - leakage) from month 1, at baseline output
-    (none of the withheld volume stays in China, so China's own price stays at 1)."""
+    (supply does not respond to prices, and leakage does not widen with the spread)."""
     path = tmp_path / "replay-test.yaml"
     path.write_text(GALLIUM_BAN.format(severity=severity, leakage=leakage), encoding="utf-8")
     replay = Replay("replay-test", "2020-01", "test")

@@ -145,7 +145,7 @@ _F = PathKind.FIGURE
 PER_PATH: tuple[PerPath, ...] = (
     PerPath(
         "demand_t", _T, ("month", "consumer"), "t/month",
-        "demand wanted at baseline prices, with surges", kept=True,
+        "demand wanted at baseline prices, with surges and long-run adaptation", kept=True,
     ),
     PerPath("consumption_t", _T, ("month", "consumer"), "t/month", "consumption", kept=True),
     PerPath(

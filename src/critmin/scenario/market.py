@@ -59,14 +59,14 @@ class Market(_Model):
         description="Share of non-imposer sales to non-targets that can be redirected to targets.",
     )
     withheld_home_share: float = Field(
-        0.35,
+        1.0,
         ge=0,
         le=1,
         description=(
             "Share of the volume an imposer withholds that is offered to its own buyers "
-            "(explicit consumers, or refiners for a mining-stage restriction) instead of "
-            "leaving the market (default set on antimony in China, 2024-25: "
-            "docs/validation.md)."
+            "(explicit consumers, or refiners for a mining-stage restriction); the rest, "
+            "and what they do not buy, joins the imposer's stocks (default set on antimony "
+            "in China, 2024-25: docs/validation.md)."
         ),
     )
     inventory_days: float = Field(

@@ -1,0 +1,167 @@
+"""Market model v2: behaviours the storage price and the long-run responses must show.
+
+Each test compares two runs that differ in one setting, on the tiny world or the
+shipped data; none checks a value the model produced before (docs/methods.md,
+"Prices from stocks" and "Long-run responses").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from builders import ban, run
+from critmin.world.load import World, load_world
+
+
+@pytest.fixture(scope="module")
+def tiny(test_data: Path) -> World:
+    return load_world(test_data / "tiny")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+def path_price(ds: xr.Dataset, mineral: str = "gallium", segment: str = "alliance") -> Any:
+    """The one path's monthly price ratio (the fan's median of a 1-path run)."""
+    fan = ds["price_ratio_fan"].sel(mineral=mineral, segment=segment, fan_quantile=0.5)
+    return fan.values
+
+
+def shortfall(ds: xr.Dataset, mineral: str = "gallium", consumer: str = "WORLD") -> float:
+    return float(ds["expected_shortfall_t"].sel(mineral=mineral, consumer=consumer))
+
+
+#: A 3-month Chinese halt of gallium to the USA, starting in month 1.
+HALT = ban(["gallium"], ["USA"], start_month=1, duration_months=3)
+
+
+def test_more_stocks_lower_the_price_spike(tiny: World) -> None:
+    """Competitive storage: stocks absorb a shock, so more of them mean a smaller spike."""
+    peaks = []
+    for days in (15.0, 45.0, 180.0):
+        ds = run(tiny, horizon_months=12, events=[HALT], market={"inventory_days": days})
+        peaks.append(float(path_price(ds).max()))
+    assert peaks[0] > peaks[1] > peaks[2] > 1.0
+
+
+def test_more_stocks_lower_the_gallium_replay_peak(world: World) -> None:
+    """The shipped gallium halt (2023): 180 days of consumer stocks against 45 give a
+    lower peak outside China and a smaller shortfall."""
+    runs = {
+        days: run(
+            world,
+            minerals=["gallium"],
+            horizon_months=12,
+            paths=1,
+            events=[ban(["gallium"], ["all"], start_month=1, duration_months=3)],
+            market={"inventory_days": days, "alliance": ["ALLIANCE", "ROW"]},
+        )
+        for days in (45.0, 180.0)
+    }
+    assert path_price(runs[180.0]).max() < path_price(runs[45.0]).max()
+    assert shortfall(runs[180.0]) < shortfall(runs[45.0])
+
+
+def test_prices_fall_back_after_a_halt_ends(tiny: World) -> None:
+    """A price that rises must be able to fall: once the halt ends, the allied price
+    falls from its peak back to within 10 % of baseline, and the shortfall ends."""
+    ds = run(tiny, horizon_months=36, events=[HALT])
+    price = path_price(ds)
+    peak = int(np.argmax(price))
+    assert price[peak] > 1.2
+    assert peak <= 6
+    assert abs(price[-1] - 1.0) < 0.1
+    assert float(ds["unrecovered_share"].sel(mineral="gallium", consumer="USA")) == 0.0
+
+
+def test_a_lasting_restriction_peaks_then_eases(tiny: World) -> None:
+    """Under a restriction that stays in force, demand adapts and supply outside the
+    imposer grows (long-run elasticities), so the allied price peaks and then falls
+    while the restriction is still in force; without long-run responses it does not."""
+    lasting = ban(["gallium"], ["USA"], start_month=1, severity_share=0.5)
+    ds = run(tiny, horizon_months=60, events=[lasting])
+    price = path_price(ds)
+    assert price.max() > 1.2
+    assert price[-1] < 0.9 * price.max()
+    static = run(
+        tiny,
+        horizon_months=60,
+        events=[lasting],
+        market={"long_run_demand_elasticity": -0.2, "long_run_supply_elasticity": 0.1},
+    )
+    flat = path_price(static)
+    assert flat[-1] > price[-1]
+    assert flat[-1] > 0.97 * flat.max()
+
+
+def test_long_run_demand_response_cuts_the_shortfall(tiny: World) -> None:
+    lasting = ban(["gallium"], ["USA"], start_month=1, severity_share=0.5)
+    adapted = run(tiny, horizon_months=48, events=[lasting])
+    rigid = run(
+        tiny,
+        horizon_months=48,
+        events=[lasting],
+        market={"long_run_demand_elasticity": -0.2, "long_run_supply_elasticity": 0.1},
+    )
+    assert shortfall(adapted) < shortfall(rigid)
+
+
+def test_a_wide_spread_draws_volume_through_third_countries(tiny: World) -> None:
+    """Leakage rises with the price spread: with room to leak (leakage_max_share 0.5)
+    the imposer withholds less and the target is less short than with none."""
+    lasting = ban(["gallium"], ["USA"], start_month=1)
+    closed = run(tiny, horizon_months=12, events=[lasting], market={"leakage_max_share": 0.0})
+    open_ = run(tiny, horizon_months=12, events=[lasting], market={"leakage_max_share": 0.5})
+    assert float(open_["withheld_t"].sel(mineral="gallium")) < float(
+        closed["withheld_t"].sel(mineral="gallium")
+    )
+    assert shortfall(open_, consumer="USA") < shortfall(closed, consumer="USA")
+    # a restriction's own leakage above the maximum is kept (the maximum never lowers it)
+    own = ban(["gallium"], ["USA"], start_month=1, leakage_share=0.6)
+    kept = run(tiny, horizon_months=12, events=[own], market={"leakage_max_share": 0.0})
+    wide = run(tiny, horizon_months=12, events=[own], market={"leakage_max_share": 0.6})
+    np.testing.assert_allclose(
+        kept["withheld_t"].sel(mineral="gallium"), wide["withheld_t"].sel(mineral="gallium")
+    )
+
+
+CHINA_40 = {"CHN": {"gallium": {"share_of_world_demand": 0.4, "source": "assumption: test"}}}
+
+
+def test_the_imposers_glut_lowers_its_price_and_is_sold_off_after(tiny: World) -> None:
+    """What China withholds stays in its stocks: its own price falls below baseline
+    during the ban; after the ban China sells the stocks and its price recovers."""
+    market = {"alliance": ["USA", "ROW"], "consumers": CHINA_40}
+    ds = run(tiny, horizon_months=48, events=[HALT], market=market)
+    china = path_price(ds, segment="rest")
+    assert china[1:5].min() < 0.95
+    assert abs(china[-1] - 1.0) < 0.05
+    # more withheld (a longer ban), a deeper fall at home
+    longer = run(
+        tiny,
+        horizon_months=48,
+        events=[ban(["gallium"], ["USA"], start_month=1, duration_months=8)],
+        market=market,
+    )
+    assert path_price(longer, segment="rest").min() < china.min()
+
+
+def test_precaution_needs_withheld_volume(tiny: World) -> None:
+    """The precautionary stock target scales with the volume withheld: a restriction
+    that blocks nothing leaves the market at baseline; one that blocks some raises
+    the allied price sooner with a precautionary share than without (the extra stock
+    bought early is drawn later, so later prices can be lower)."""
+    nothing = ban(["gallium"], ["USA"], start_month=1, severity_share=0.0)
+    ds = run(tiny, horizon_months=12, events=[nothing], market={"precautionary_share": 1.0})
+    np.testing.assert_allclose(path_price(ds), 1.0, rtol=0, atol=1e-12)
+    some = ban(["gallium"], ["USA"], start_month=1, severity_share=0.3)
+    calm = run(tiny, horizon_months=12, events=[some], market={"precautionary_share": 0.0})
+    wary = run(tiny, horizon_months=12, events=[some], market={"precautionary_share": 0.5})
+    assert path_price(wary)[2] > path_price(calm)[2] > 1.0
