@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from critmin.world.load import World, load_world
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
@@ -23,3 +25,15 @@ def shared_data() -> Path:
 def test_data() -> Path:
     """Small fixtures in the real formats, under tests/data."""
     return TEST_DATA
+
+
+@pytest.fixture(scope="module")
+def tiny(test_data: Path) -> World:
+    """The tiny hand-made world of tests/data/tiny (hand-computed cases)."""
+    return load_world(test_data / "tiny")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """The shipped dataset (a module may define its own ``world``)."""
+    return load_world()

@@ -526,13 +526,13 @@ def _clearing(
 ) -> np.ndarray:
     """Log price x with demand e^(eps_d x) + stocks e^(-eta x) = available (per path).
 
-    Six Newton steps on the log of the left side from ``start``, each clipped
+    Twelve Newton steps on the log of the left side from ``start``, each clipped
     to +-``cap``; ``cap`` where nothing is available, 0 where nothing is wanted.
     """
     x = start.copy()
     done = np.zeros(x.shape, dtype=bool)
     target = _log(available)
-    for _ in range(6):
+    for _ in range(12):
         a = demand * np.exp(eps_d * x)
         b = stocks * np.exp(-eta * x)
         total = a + b

@@ -29,16 +29,6 @@ STATIC = {
 }
 
 
-@pytest.fixture(scope="module")
-def tiny(test_data: Path) -> World:
-    return load_world(test_data / "tiny")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
-
-
 def usa_unmet(ds: xr.Dataset, mineral: str = "gallium") -> float:
     return float(ds["expected_shortfall_t"].sel(mineral=mineral, consumer="USA"))
 
@@ -347,7 +337,9 @@ def test_more_initial_reserve_never_raises_expected_shortfall(
 CHINA_40 = {"CHN": {"gallium": {"share_of_world_demand": 0.4, "source": "assumption: test"}}}
 
 
-def storage_price(demand: float, stocks: float, available: float, eps_d: float, eta: float) -> float:
+def storage_price(
+    demand: float, stocks: float, available: float, eps_d: float, eta: float
+) -> float:
     """The price ratio p with demand p^eps_d + stocks p^-eta = available, by bisection
     on log p (independent of the kernel's Newton steps)."""
     lo, hi = -20.0, 20.0

@@ -7,25 +7,13 @@ shipped data; none checks a value the model produced before (docs/methods.md,
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import xarray as xr
 
 from builders import ban, run
-from critmin.world.load import World, load_world
-
-
-@pytest.fixture(scope="module")
-def tiny(test_data: Path) -> World:
-    return load_world(test_data / "tiny")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
+from critmin.world.load import World
 
 
 def path_price(ds: xr.Dataset, mineral: str = "gallium", segment: str = "alliance") -> Any:

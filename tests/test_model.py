@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,18 +22,7 @@ from critmin.model import (
     pool_flows,
 )
 from critmin.scenario import ScenarioError
-from critmin.world.load import Tables, World, load_world
-
-
-@pytest.fixture(scope="module")
-def tiny(test_data: Path) -> World:
-    return load_world(test_data / "tiny")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
-
+from critmin.world.load import Tables, World
 
 # --- baseline market --------------------------------------------------------------------
 

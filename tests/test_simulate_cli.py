@@ -157,9 +157,7 @@ def test_keep_paths_writes_per_path_trajectories(scenario_file: Path, tmp_path: 
     # can exceed it when prices are below baseline)
     kept = ds.sel(mineral="gallium", consumer="USA")
     gap = (kept["path_demand_t"] - kept["path_consumption_t"]).clip(min=0.0)
-    assert float(abs(gap - kept["path_unmet_t"]).max()) < 1e-9 * float(
-        kept["path_demand_t"].max()
-    )
+    assert float(abs(gap - kept["path_unmet_t"]).max()) < 1e-9 * float(kept["path_demand_t"].max())
     assert float(kept["path_unmet_t"].max()) > 0
     assert set(ds["event_type"].values) == {"export_restriction"}
     starts = ds["path_event_start_month"].sel(mineral="gallium")

@@ -185,6 +185,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     lp_r = np.zeros(nb)
     lt_a = np.zeros(nb)  # log clearing prices (start of next month's search)
     lt_r = np.zeros(nb)
+    seen = np.full((2, 3, nb), np.nan)  # the inputs lt_a, lt_r solved
     lr = np.zeros((8, nb))  # long-run demand and capacity states (steps.adapt)
     pr_a = np.ones(nb)  # price ratios
     pr_r = np.ones(nb)
@@ -299,7 +300,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             )  # fmt: skip
         prices(
             t, two_stage, eps_d, eta, normal_a, normal_r, alpha, log_cap, split, f,
-            lt_a, lt_r, lp_a, lp_r, pr_a, pr_r, y_error, y_price_a, y_price_r, y_withheld,
+            lt_a, lt_r, seen, lp_a, lp_r, pr_a, pr_r, y_error, y_price_a, y_price_r, y_withheld,
             y_restricted, y_cap_a, y_cap_r,
         )  # fmt: skip
         adapt(lp_a, lp_r, lr_demand, demand_rate, lr_supply, supply_rate, log_growth, lr)

@@ -131,8 +131,9 @@ def factors(
     """
     S, most, nb = severity.shape
     for j in range(nb):
-        pull = 1.0 - math.exp(-leak_rate * spread[j])
+        pull = 0.0 if spread[j] == 0 else 1.0 - math.exp(-leak_rate * spread[j])
         for s in range(S):
+            # beyond n_act the severity is 0, so is the factor (restrict relies on it)
             for n in range(most):
                 lk = leakage[s, n, j]
                 lk = lk + (fmax(leak_max, lk) - lk) * pull

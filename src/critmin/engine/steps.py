@@ -48,8 +48,11 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
 ) = range(40)  # fmt: skip
 #: Rows of ``f``.
 F_ROWS = 40
-#: Newton steps of the storage clearing price (:func:`clearing`), from last month's.
-CLEARING_STEPS = 6
+#: Newton steps of the storage clearing price (:func:`clearing`), from last month's,
+#: at most; it stops once the error Newton's quadratic convergence leaves after a
+#: step is estimated below the tolerance (in log price).
+CLEARING_STEPS = 12
+CLEARING_TOLERANCE = 1e-11
 # Rows of the per-consumer work array ``kk`` (K, paths each).
 (
     OFFERED, DESIRED, DEMAND, RESTOCK_REQ, BUY_TOTAL, USED, RESTOCKED, BOUGHT, REQUEST, SERVED,
@@ -119,6 +122,12 @@ def serve(
 
 
 @njit(**JIT)
+def exp_or_one(x: float) -> float:  # pragma: no cover - compiled
+    """exp(x), without computing it at 0 (the baseline of most states)."""
+    return 1.0 if x == 0 else math.exp(x)
+
+
+@njit(**JIT)
 def powers(
     lp_a: np.ndarray,
     lp_r: np.ndarray,
@@ -146,10 +155,10 @@ def powers(
     """
     nb = lp_a.shape[0]
     for j in range(nb):
-        f[LRD_A, j] = math.exp(adapted[0, j])
-        f[LRD_R, j] = math.exp(adapted[1, j])
-        f[CAPX_A, j] = math.exp(adapted[6, j])
-        f[CAPX_R, j] = math.exp(adapted[7, j])
+        f[LRD_A, j] = exp_or_one(adapted[0, j])
+        f[LRD_R, j] = exp_or_one(adapted[1, j])
+        f[CAPX_A, j] = exp_or_one(adapted[6, j])
+        f[CAPX_R, j] = exp_or_one(adapted[7, j])
         la = fmax(lp_a[j], LOG_PRICE_FLOOR)
         lr = fmax(lp_r[j], LOG_PRICE_FLOOR)
         same = la == lr
@@ -609,29 +618,64 @@ def clearing(
     """The log price ratio at which demand and desired stocks take up what is available.
 
     Solves ``demand p^eps_d + stocks p^-eta = available`` for ``log p`` by
-    :data:`CLEARING_STEPS` Newton steps on the log of the left side, from ``x``
-    (last month's), each kept within +-``log_cap``. ``log_cap`` when nothing is
-    available, 0 when nothing is wanted; with neither demand nor stocks
-    responding to the price, +-``log_cap`` as they exceed what is available
-    (by more than 1e-9 of it; else ``x``).
+    at most :data:`CLEARING_STEPS` Newton steps on the log of the left side, from
+    ``x`` (last month's), each kept within +-``log_cap``, stopping once the
+    error left after a step is estimated below :data:`CLEARING_TOLERANCE`.
+    ``log_cap`` when nothing is available, 0 when nothing is wanted; with
+    neither demand nor stocks responding to the price, +-``log_cap`` as they
+    exceed what is available (by more than 1e-9 of it; else ``x``).
     """
     if demand + stocks <= 0:
         return 0.0
     if available <= 0:
         return log_cap
-    target = math.log(available)
+    if demand <= 0:  # stocks alone: stocks p^-eta = available
+        return fmin(fmax((math.log(stocks) - math.log(available)) / eta, -log_cap), log_cap)
+    # log(left side) = log(demand) + eps_d x + log(1 + r), r = stocks/demand p^-(eta + eps_d):
+    # one exp and one log a step
+    target = math.log(available) - math.log(demand)
+    k = stocks / demand
     for _ in range(CLEARING_STEPS):
-        a = demand * math.exp(eps_d * x)
-        b = stocks * math.exp(-eta * x)
-        total = a + b
-        slope = eps_d * a - eta * b
-        if slope >= 0:  # neither demand nor stocks respond: all or nothing
-            if abs(total - available) <= 1e-9 * available:
+        r = k * math.exp(-(eta + eps_d) * x)
+        d1 = (eps_d - eta * r) / (1.0 + r)  # slope of log(left side) in x
+        if d1 >= 0:  # neither demand nor stocks respond: all or nothing
+            g = eps_d * x + math.log(1.0 + r) - target
+            if abs(g) <= 1e-9:
                 return x
-            return log_cap if total > available else -log_cap
-        x = x - (math.log(total) - target) * total / slope
-        x = fmin(fmax(x, -log_cap), log_cap)
+            return log_cap if g > 0 else -log_cap
+        d2 = (eps_d * eps_d + eta * eta * r) / (1.0 + r) - d1 * d1  # its curvature
+        step = fmin(fmax(x - (eps_d * x + math.log(1.0 + r) - target) / d1, -log_cap), log_cap)
+        # Newton's error after this step is about |d2 / (2 d1)| (step - x)^2
+        dx = step - x
+        converged = abs(0.5 * d2 / d1) * dx * dx < CLEARING_TOLERANCE
+        x = step
+        if converged:
+            break
     return x
+
+
+@njit(**JIT)
+def solve(
+    slot: int,
+    j: int,
+    demand: float,
+    stocks: float,
+    available: float,
+    last: np.ndarray,
+    seen: np.ndarray,
+    eps_d: float,
+    eta: float,
+    log_cap: float,
+) -> float:  # pragma: no cover - compiled
+    """:func:`clearing` from ``last[j]``, or ``last[j]`` itself when the inputs are
+    exactly those it solved (``seen[slot, :, j]``; a market at rest)."""
+    if seen[slot, 0, j] == demand and seen[slot, 1, j] == stocks:
+        if seen[slot, 2, j] == available:
+            return last[j]
+    seen[slot, 0, j] = demand
+    seen[slot, 1, j] = stocks
+    seen[slot, 2, j] = available
+    return clearing(demand, stocks, available, last[j], eps_d, eta, log_cap)
 
 
 @njit(**JIT)
@@ -648,6 +692,7 @@ def prices(
     f: np.ndarray,
     lt_a: np.ndarray,
     lt_r: np.ndarray,
+    seen: np.ndarray,
     lp_a: np.ndarray,
     lp_r: np.ndarray,
     pr_a: np.ndarray,
@@ -667,8 +712,9 @@ def prices(
     stocks (``normal_a``, ``normal_r`` [t]; allied buyers' ``PREC`` share more
     while a restriction is in force) against what it can draw on. The log price
     moves ``alpha`` of the way there, within +-``log_cap``; ``lt_*`` keep the
-    clearing prices to start next month's search. ``y_cap_*`` record whether a
-    segment's clearing price is at the cap.
+    clearing prices to start next month's search, ``seen`` (2, 3, paths) the
+    inputs they solved (:func:`solve`). ``y_cap_*`` record whether a segment's
+    clearing price is at the cap.
     """
     for j in range(lp_a.shape[0]):
         inflow = (f[MINED, j] if two_stage else f[PRODUCED, j]) + f[DRAW_SUM, j]
@@ -684,12 +730,13 @@ def prices(
         y_restricted[t, j] = split[j]
         if split[j]:
             stocks_a = normal_a * (1.0 + f[PREC, j])
-            log_a = clearing(f[DES_A, j], stocks_a, f[AV_A, j], lt_a[j], eps_d, eta, log_cap)
-            log_r = clearing(f[DES_R, j], normal_r, f[AV_R, j], lt_r[j], eps_d, eta, log_cap)
+            log_a = solve(0, j, f[DES_A, j], stocks_a, f[AV_A, j], lt_a, seen, eps_d, eta, log_cap)
+            log_r = solve(1, j, f[DES_R, j], normal_r, f[AV_R, j], lt_r, seen, eps_d, eta, log_cap)
         else:
             stocks_w = normal_a + normal_r
-            log_a = clearing(f[DES_W, j], stocks_w, f[AV_W, j], lt_a[j], eps_d, eta, log_cap)
+            log_a = solve(0, j, f[DES_W, j], stocks_w, f[AV_W, j], lt_a, seen, eps_d, eta, log_cap)
             log_r = log_a
+            seen[1, 0, j] = np.nan  # lt_r is not the rest segment's own price now
         lt_a[j] = log_a
         lt_r[j] = log_r
         y_cap_a[t, j] = abs(log_a) >= log_cap
