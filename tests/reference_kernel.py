@@ -359,12 +359,20 @@ def run_reference_kernel(
         restock_req = np.clip(np.minimum(restock_max[None, :], aim - inv), 0.0, None)
         buy_req = np.zeros((n, H, K))
         for h, plan in enumerate(policies.reserves):
+            # no purchases in a month after one in which the members were short
+            if t > 0:
+                was = out["demand_t"][:, t - 1] * plan.members
+                short = out["unmet_t"][:, t - 1] * plan.members
+                members_short = short.sum(axis=1) > 1e-9 * was.sum(axis=1)
+            else:
+                members_short = np.zeros(n, dtype=bool)
             member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
             budget_t = np.maximum(plan.budget_usd - spent[:, h], 0.0) / (
                 p0_usd_per_t * np.maximum(member_price, 1e-9)
             )
             want = np.minimum(np.minimum(plan.max_buy_t, plan.target_t - stock[:, h]), budget_t)
-            want = np.where(member_price < plan.buy_below, np.maximum(want, 0.0), 0.0)
+            buying = (member_price < plan.buy_below) & ~members_short
+            want = np.where(buying, np.maximum(want, 0.0), 0.0)
             buy_req[:, h, :] = want[:, None] * plan.cost_shares[None, :]
         buy_total = buy_req.sum(axis=1)
 
@@ -441,7 +449,7 @@ def run_reference_kernel(
 
         # 6. prices -----------------------------------------------------------------------
         # storage price: demand and desired stocks take up stocks plus this month's flow
-        avail = inv + offered + released
+        avail = inv + offered + released - bought  # reserve purchases are locked away
         des_a, des_r = (desired * alliance).sum(axis=1), (desired * ~alliance).sum(axis=1)
         av_a = (avail * alliance).sum(axis=1) + traders[:, 1]
         av_r = (avail * ~alliance).sum(axis=1) + traders[:, 0] + imposer

@@ -153,3 +153,44 @@ def test_precaution_needs_withheld_volume(tiny: World) -> None:
     calm = run(tiny, horizon_months=12, events=[some], market={"precautionary_share": 0.0})
     wary = run(tiny, horizon_months=12, events=[some], market={"precautionary_share": 0.5})
     assert path_price(wary)[2] > path_price(calm)[2] > 1.0
+
+
+def test_a_reserve_never_buys_while_its_members_are_short(tiny: World) -> None:
+    """A US reserve that wants to buy (below 1.4x the baseline price, toward 50 t) buys
+    in calm months, but never in a month after one in which the USA was short, on any
+    path of a random halt."""
+    from builders import scenario
+    from critmin.engine.run import simulate
+    from critmin.model import build_model
+    from critmin.results import to_dataset
+
+    reserve = {
+        "holder": "usa",
+        "members": {"USA": 1.0},
+        "minerals": ["gallium"],
+        "target": {"tonnes": 50.0},
+        "initial_stock": {"tonnes": 0.0},
+        "drawdown_trigger": {"price_ratio_above": 1.5, "shortfall_share_above": None},
+        "max_release_share_per_month": 0.1,
+        "replenish": {"price_ratio_below": 1.4, "max_purchase_share_per_month": 0.05},
+    }
+    halt = {
+        **ban(["gallium"], ["USA"]),
+        "start_month": {"dist": "uniform", "low": 2, "high": 10},
+        "duration_months": {"dist": "uniform", "low": 1, "high": 6},
+        "probability": 0.7,
+    }
+    model = build_model(
+        tiny,
+        scenario(horizon_months=24, paths=40, events=[halt], policies={"reserves": [reserve]}),
+    )
+    ds = to_dataset(simulate(model, keep_paths=40))
+    unmet = ds["path_unmet_t"].sel(mineral="gallium", consumer="USA").values  # month, path
+    demand = ds["path_demand_t"].sel(mineral="gallium", consumer="USA").values
+    bought = ds["path_reserve_purchase_usd"].sel(mineral="gallium", holder="usa").values
+    short = unmet > 1e-9 * demand
+    assert short.any()
+    assert (bought[0] > 0).all()  # it buys in calm months
+    after_short = short[:-1]
+    assert after_short.any()
+    assert (bought[1:][after_short] == 0).all()

@@ -276,8 +276,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             u_end, u_on, u_share, inv, f, kk,
         )  # fmt: skip
         purchases(
-            p0_usd_per_t, shares, target, buy_below, max_buy, budget, stock, spent, f, kk, hh,
-            buy_req,
+            t, p0_usd_per_t, members, shares, target, buy_below, max_buy, budget, stock, spent,
+            f, kk, hh, buy_req, y_demand, y_unmet,
         )  # fmt: skip
 
         # 4. allocation; 5. commercial draws and strategic releases ---------------------

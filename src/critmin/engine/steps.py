@@ -60,6 +60,8 @@ CLEARING_TOLERANCE = 1e-11
 ) = range(17)  # fmt: skip
 # Rows of the per-holder work array ``hh`` (H, paths each).
 MEMBER_PRICE, PURCHASE, M_DEMAND, M_GAP, LIMIT, WSUM, REL_T, REL_USD, COST = range(9)
+#: Members' unmet share of demand above which a reserve does not buy next month.
+SHORT_FLOOR = 1e-9
 
 
 @njit(**JIT)
@@ -319,7 +321,9 @@ def demand(
 
 @njit(**JIT)
 def purchases(
+    t: int,
     p0_usd_per_t: float,
+    members: np.ndarray,
     shares: np.ndarray,
     target: np.ndarray,
     buy_below: np.ndarray,
@@ -331,22 +335,36 @@ def purchases(
     kk: np.ndarray,
     hh: np.ndarray,
     buy_req: np.ndarray,
+    y_demand: np.ndarray,
+    y_unmet: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Reserve purchase requests, split among members by cost share, and their total."""
+    """Reserve purchase requests, split among members by cost share, and their total.
+
+    A reserve does not buy while its members are short: in a month after one in
+    which their unmet demand (``y_unmet``) exceeded :data:`SHORT_FLOOR` of their
+    desired demand (``y_demand``)."""
     H, K, nb = buy_req.shape
     price_k, buy_total, member_price, want = kk[PRICE_K], kk[BUY_TOTAL], hh[MEMBER_PRICE], f[WANT]
+    m_demand, m_gap = hh[M_DEMAND], hh[M_GAP]  # here: last month's members' demand and unmet
     buy_total[:, :] = 0.0
     for h in range(H):
         member_price[h, :] = 0.0
+        m_demand[h, :] = 0.0
+        m_gap[h, :] = 0.0
         for k in range(K):
             c = shares[h, k]
             for j in range(nb):
                 member_price[h, j] += price_k[k, j] * c
+            if members[h, k] and t > 0:
+                for j in range(nb):
+                    m_demand[h, j] += y_demand[t - 1, k, j]
+                    m_gap[h, j] += y_unmet[t - 1, k, j]
         for j in range(nb):
             mp = member_price[h, j]
             budget_t = fmax(budget[h] - spent[h, j], 0.0) / (p0_usd_per_t * fmax(mp, 1e-9))
             x = fmin(fmin(max_buy[h], target[h] - stock[h, j]), budget_t)
-            want[j] = fmax(x, 0.0) if mp < buy_below[h] else 0.0
+            short = m_gap[h, j] > SHORT_FLOOR * m_demand[h, j]
+            want[j] = fmax(x, 0.0) if (mp < buy_below[h]) and not short else 0.0
         for k in range(K):
             c = shares[h, k]
             for j in range(nb):
@@ -574,7 +592,8 @@ def account(
         des, av = (f[DES_A], f[AV_A]) if alliance[k] else (f[DES_R], f[AV_R])
         for j in range(nb):
             x = desired[k, j]
-            available = inv[k, j] + offered[k, j] + released[k, j]
+            # what reserves bought is locked away: only their releases reach the market
+            available = inv[k, j] + offered[k, j] + released[k, j] - bought[k, j]
             f[DES_W, j] += x
             f[AV_W, j] += available
             des[j] += x
