@@ -15,7 +15,7 @@ from critmin.cli import app
 from critmin.report import simulation_report
 from critmin.report.geo import TOPOJSON_NAME, country_codes, geo_assets_script, topojson
 from critmin.report.run_charts import shortfall_map
-from critmin.report.run_tables import consumer_table, headline_table
+from critmin.report.run_tables import consumer_table, headline_table, reserve_effect_table
 from critmin.report.scenario_tables import assumptions_html
 
 SCENARIO = """\
@@ -88,6 +88,9 @@ def test_report_has_fan_charts_map_and_assumptions(report: Path) -> None:
     for mineral in ("gallium", "graphite"):
         assert f"{mineral}: fan charts" in text
         assert f"{mineral}: strategic reserves" in text
+    # what the reserves do: shortfall with and without them on the same draws
+    assert "What the reserves do" in text
+    assert "expected shortfall without reserves t" in text
     assert "price ratio to baseline, alliance" in text
     assert "price ratio to baseline, rest of world" in text
     assert "world shortfall, share of demand" in text
@@ -234,6 +237,33 @@ def test_headline_table_by_hand() -> None:
         trough_price_ratio_mean=(("mineral", "segment"), np.array([[0.9, 0.4]]))
     )
     assert headline_table(lowest).iloc[0]["trough_price_ratio_rest"] == 0.4
+
+
+def test_reserve_effect_table_by_hand() -> None:
+    """USA's reserve (USA the only member with a cost share): without it JPN would have
+    had 24 t short, USA 25 t, the world 52 t; with it 20, 15 and 40 t (tiny_dataset).
+    So it removes 10 t of the USA's 25 (40 %) and 12 t of the world's 52; its net cost
+    is 1 M bought - 2 M sold = -1 M, -1 M / 12 t per tonne removed."""
+    ds = tiny_dataset()
+    without = np.array([[24.0, 5.0, 25.0, 0.0, 52.0]])
+    ds["expected_shortfall_without_reserves_t"] = (("mineral", "consumer"), without)
+    ds["cvar95_shortfall_without_reserves_t"] = (("mineral", "consumer"), without * 3)
+    ds["reserve_cost_share"] = (
+        ("mineral", "holder", "consumer"),
+        np.array([[[0.0, 0.0, 1.0, 0.0, np.nan], [np.nan] * 5]]),
+    )
+    table = reserve_effect_table(ds).set_index("consumer")
+    assert list(table.index) == ["USA", "WORLD"]
+    usa, world = table.loc["USA"], table.loc["WORLD"]
+    assert (usa["shortfall_without_t"], usa["shortfall_with_t"]) == (25.0, 15.0)
+    assert usa["shortfall_removed_t"] == 10.0
+    assert usa["removed_share"] == pytest.approx(0.4)
+    assert (usa["cvar95_without_t"], usa["cvar95_with_t"]) == (75.0, 60.0)
+    assert np.isnan(usa["usd_per_t_removed"])
+    assert world["shortfall_removed_t"] == 12.0
+    assert world["usd_per_t_removed"] == pytest.approx(-1.0e6 / 12.0)
+    # a run without the counterfactual has no such table
+    assert reserve_effect_table(tiny_dataset()).empty
 
 
 def test_consumer_table_and_map_by_hand() -> None:

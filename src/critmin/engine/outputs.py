@@ -90,6 +90,7 @@ class OutputKind(StrEnum):
     MODEL = "model"  # a figure of the model (baseline market, policies)
     DERIVED = "derived"  # computed from other outputs
     SAMPLE = "sample"  # per path, for the first ``keep_paths`` paths
+    COUNTERFACTUAL = "counterfactual"  # a statistic of the same draws without the reserves
 
 
 #: Quantiles reported for per-path totals; quantiles of the monthly fan charts.
@@ -231,6 +232,7 @@ _S = OutputKind.STATISTIC
 _M = OutputKind.MODEL
 _D = OutputKind.DERIVED
 _P = OutputKind.SAMPLE
+_C = OutputKind.COUNTERFACTUAL
 _R = Reduction
 
 _STATISTICS: tuple[Output, ...] = (
@@ -365,6 +367,21 @@ _STATISTICS: tuple[Output, ...] = (
     Output(
         "reserve_cost_share", _M, ("mineral", "holder", "consumer"), "share",
         "each member's share of the reserve's net cost",
+    ),
+    Output(
+        "expected_shortfall_without_reserves_t", _C, ("mineral", "consumer"), "t",
+        "mean unmet demand over the horizon on the same draws with the strategic reserves "
+        "removed (runs with reserves)", "shortfall_t", _R.BINNED_MEAN,
+    ),
+    Output(
+        "cvar95_shortfall_without_reserves_t", _C, ("mineral", "consumer"), "t",
+        "mean unmet demand on the worst 5 % of paths, on the same draws with the strategic "
+        "reserves removed (runs with reserves)", "shortfall_t", _R.CVAR95,
+    ),
+    Output(
+        "peak_price_ratio_without_reserves_mean", _C, ("mineral", "segment"), "ratio",
+        "mean of each path's highest price ratio, on the same draws with the strategic "
+        "reserves removed (runs with reserves)", "peak_price_ratio", _R.BINNED_MEAN,
     ),
 )  # fmt: skip
 

@@ -5,7 +5,10 @@ one mineral each (:class:`Task`). A task draws its mineral's events for its
 chunks, runs the kernel and reduces the trajectories into a partial of the
 statistics (:meth:`critmin.engine.stats.MineralStats.partial`), plus the
 trajectories and event draws of any of its paths among the first
-``keep_paths``. A backend (:mod:`critmin.engine.backend`; local threads by
+``keep_paths``. A mineral with strategic reserves also runs as a
+*counterfactual* task, the same paths and draws with its reserves removed
+(:meth:`critmin.model.Model.without_reserves`), so a run measures what its
+reserves do on identical draws. A backend (:mod:`critmin.engine.backend`; local threads by
 default) computes the tasks in any order; their partials are merged in chunk
 order, so the results are bit-identical for a given seed whatever the batch
 size, the number of threads, the backend and the order tasks finish in.
@@ -46,6 +49,8 @@ class Task:
     mineral: int
     chunks: tuple[int, ...]
     kernel_workers: int
+    #: the counterfactual: the mineral without its strategic reserves
+    bare: bool = False
 
 
 @dataclass
@@ -65,6 +70,7 @@ class TaskResult:
     partial: BatchPartial
     kept: Kept | None
     seconds: float
+    bare: bool = False
 
 
 @dataclass
@@ -78,6 +84,9 @@ class RunOutput:
     stats: list[MineralStats]
     keep_paths: int = 0
     kept: list[Kept] = field(default_factory=list)
+    #: statistics of the counterfactual without reserves, by mineral index (minerals
+    #: with reserves, when the run asked for it)
+    without_reserves: dict[int, MineralStats] = field(default_factory=dict)
 
 
 class BufferPool:
@@ -89,15 +98,15 @@ class BufferPool:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._free: dict[int, list[Trajectories]] = {}
+        self._free: dict[tuple[int, bool], list[Trajectories]] = {}
 
-    def take(self, mineral: int) -> Trajectories | None:
-        """Arrays to reuse for ``mineral``, if any."""
+    def take(self, mineral: tuple[int, bool]) -> Trajectories | None:
+        """Arrays to reuse for ``mineral`` (its index, and whether counterfactual), if any."""
         with self._lock:
             free = self._free.get(mineral)
             return free.pop() if free else None
 
-    def give(self, mineral: int, traj: Trajectories) -> None:
+    def give(self, mineral: tuple[int, bool], traj: Trajectories) -> None:
         """Return arrays for reuse."""
         with self._lock:
             self._free.setdefault(mineral, []).append(traj)
@@ -152,10 +161,10 @@ def event_draws(
 class _Drawn:
     """A batch's realised events, shared by its tasks until each has taken its own."""
 
-    def __init__(self, minerals: int) -> None:
+    def __init__(self, tasks: int) -> None:
         self.lock = threading.Lock()
         self.events: dict[str, MineralEvents] | None = None
-        self.left = minerals
+        self.left = tasks
 
 
 def empty_stats(model: Model) -> list[MineralStats]:
@@ -171,12 +180,17 @@ def empty_stats(model: Model) -> list[MineralStats]:
 class BatchRunner:
     """Computes a :class:`Task` (a picklable callable, for backends in other processes)."""
 
-    def __init__(self, model: Model, n_paths: int, seed: int, keep: int) -> None:
+    def __init__(
+        self, model: Model, n_paths: int, seed: int, keep: int, bare: tuple[int, ...] = ()
+    ) -> None:
         self.model = model
+        self.bare_model = model.without_reserves()
+        self.bare = bare  # minerals also run as counterfactual tasks
         self.n_paths = n_paths
         self.seed = seed
         self.keep = keep
         self.templates = empty_stats(model)
+        self.bare_templates = empty_stats(self.bare_model)
         self.pool = BufferPool()
         self._lock = threading.Lock()
         self._events: dict[tuple[int, ...], _Drawn] = {}
@@ -200,7 +214,8 @@ class BatchRunner:
         """
         model = self.model
         with self._lock:
-            drawn = self._events.setdefault(chunks, _Drawn(len(model.markets)))
+            tasks = len(model.markets) + len(self.bare)
+            drawn = self._events.setdefault(chunks, _Drawn(tasks))
         with drawn.lock:
             if drawn.events is None:
                 drawn.events = realise(
@@ -216,7 +231,7 @@ class BatchRunner:
 
     def __call__(self, task: Task) -> TaskResult:
         start = time.perf_counter()
-        model, i = self.model, task.mineral
+        model, i = self.bare_model if task.bare else self.model, task.mineral
         market = model.markets[i]
         chunks = list(task.chunks)
         sizes = chunk_sizes(chunks, self.n_paths)
@@ -229,16 +244,17 @@ class BatchRunner:
             model.params,
             n,
             workers=task.kernel_workers,
-            reuse=self.pool.take(i),
+            reuse=self.pool.take((i, task.bare)),
         )
-        partial = self.templates[i].partial(traj, sizes, chunks[0])
-        keep = min(self.keep - chunks[0] * CHUNK, n)
+        templates = self.bare_templates if task.bare else self.templates
+        partial = templates[i].partial(traj, sizes, chunks[0])
+        keep = 0 if task.bare else min(self.keep - chunks[0] * CHUNK, n)
         kept = None
         if keep > 0:
             labels, draws = event_draws(events_here, keep)
             kept = Kept({k: traj[k][..., :keep].copy() for k in KEPT}, labels, draws)
-        self.pool.give(i, traj)
-        return TaskResult(i, partial, kept, time.perf_counter() - start)
+        self.pool.give((i, task.bare), traj)
+        return TaskResult(i, partial, kept, time.perf_counter() - start, task.bare)
 
 
 def batches(n_paths: int, batch_size: int) -> list[tuple[int, ...]]:
@@ -276,6 +292,7 @@ def simulate(
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    counterfactual: bool = True,
 ) -> RunOutput:
     """Run ``model``; return the streaming statistics (and the first paths, if asked).
 
@@ -299,6 +316,10 @@ def simulate(
     workers
         Threads of the default backend [threads]; default: every CPU available.
         Affects speed only, never the results.
+    counterfactual
+        Also run each mineral with strategic reserves without them, on the same
+        paths and draws (:attr:`RunOutput.without_reserves`); it adds that
+        mineral's kernel time again.
 
     Notes
     -----
@@ -311,19 +332,24 @@ def simulate(
     n_paths = model.paths if paths is None else int(paths)
     run_seed = model.seed if seed is None else int(seed)
     keep = max(0, min(int(keep_paths), n_paths))
-    runner = BatchRunner(model, n_paths, run_seed, keep)
+    bare = tuple(i for i, p in enumerate(model.policies) if p.reserves) if counterfactual else ()
+    runner = BatchRunner(model, n_paths, run_seed, keep, bare)
     stats = empty_stats(model)
+    without = {i: s for i, s in enumerate(empty_stats(runner.bare_model)) if i in bare}
     engine = backend if backend is not None else Threads(workers)
     plan = batches(n_paths, batch_size)
-    order = sorted(range(len(model.markets)), key=lambda i: -_cost(model, i))
+    order = sorted(
+        [(i, False) for i in range(len(model.markets))] + [(i, True) for i in bare],
+        key=lambda x: -_cost(model, x[0]),
+    )
     n_tasks = len(plan) * len(order)
     kernel_workers = max(1, engine.workers // max(1, min(engine.workers, n_tasks)))
-    tasks = [Task(i, chunks, kernel_workers) for chunks in plan for i in order]
-    left = {chunks[0]: len(order) for chunks in plan}  # minerals still to finish, per batch
+    tasks = [Task(i, chunks, kernel_workers, b) for chunks in plan for i, b in order]
+    left = {chunks[0]: len(order) for chunks in plan}  # tasks still to finish, per batch
     kept_parts: list[list[tuple[int, Kept]]] = [[] for _ in model.markets]
     done = 0
     for result in engine.run(runner, tasks):
-        stats[result.mineral].merge(result.partial)
+        (without if result.bare else stats)[result.mineral].merge(result.partial)
         if result.kept is not None:
             kept_parts[result.mineral].append((result.partial.first_chunk, result.kept))
         first = result.partial.first_chunk
@@ -334,7 +360,7 @@ def simulate(
             if progress is not None:
                 progress(done)
     kept = [_join(parts) for parts in kept_parts] if keep else []
-    return RunOutput(model, n_paths, run_seed, batch_size, stats, keep, kept)
+    return RunOutput(model, n_paths, run_seed, batch_size, stats, keep, kept, without)
 
 
 def _compilations() -> int:
@@ -357,5 +383,5 @@ def warm_up(model: Model) -> bool:
     of a second.
     """
     before = _compilations()
-    simulate(model, paths=1, workers=1)
+    simulate(model, paths=1, workers=1, counterfactual=False)
     return _compilations() > before

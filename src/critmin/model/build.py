@@ -9,7 +9,7 @@ check of the scenario against the world, once; a problem comes back as a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from critmin.model.events import (
     Calibration,
@@ -80,6 +80,11 @@ class Model:
     def minerals(self) -> list[str]:
         """Minerals simulated, in order."""
         return [m.mineral for m in self.markets]
+
+    def without_reserves(self) -> Model:
+        """The same model with every strategic reserve removed: the counterfactual
+        of a run's reserves, simulated on the same draws."""
+        return replace(self, policies=tuple(p.without_reserves() for p in self.policies))
 
 
 def _calibrations(world: World, scenario: Scenario) -> dict[int, Calibration]:

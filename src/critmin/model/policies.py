@@ -7,7 +7,7 @@ demand. Quantities are tonnes per month of the final stage's basis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,6 +67,11 @@ class MineralPolicies:
     reserves: list[ReservePlan]
     floor: FloorPlan | None
     club_premium_usd_per_month: float
+
+    def without_reserves(self) -> MineralPolicies:
+        """The same policies with the strategic reserves removed (the counterfactual
+        a run compares its reserves against)."""
+        return replace(self, reserves=[])
 
 
 def _tonnes(q: Quantity, market: MineralMarket, members: np.ndarray) -> float:

@@ -79,6 +79,15 @@ def usd(value: float) -> str:
     return f"{sign}${size / 1e6:,.2f} M"
 
 
+def _per_tonne(value: float) -> str:
+    """US dollars per tonne; empty for NaN.
+
+    >>> _per_tonne(1234.5), _per_tonne(float("nan"))
+    ('$1,234', '')
+    """
+    return "" if value != value else f"${value:,.0f}"
+
+
 #: Number formats of the run tables (column -> format).
 FORMATS: dict[str, NumberFormat] = {
     "baseline_demand_t": tonnes,
@@ -101,6 +110,13 @@ FORMATS: dict[str, NumberFormat] = {
     "target_t": tonnes,
     "released_t": tonnes,
     "min_days_of_cover": ".0f",
+    "shortfall_without_t": tonnes,
+    "shortfall_with_t": tonnes,
+    "shortfall_removed_t": tonnes,
+    "removed_share": ".1%",
+    "cvar95_without_t": tonnes,
+    "cvar95_with_t": tonnes,
+    "usd_per_t_removed": _per_tonne,
 }
 
 
@@ -209,6 +225,72 @@ def reserve_holders(ds: xr.Dataset, mineral: str) -> list[str]:
         return []
     target = ds["reserve_target_t"].sel(mineral=mineral)
     return [str(h) for h, t in zip(ds["holder"].values, target.values, strict=True) if t == t]
+
+
+#: Headings of the table of what the reserves do.
+EFFECT_HEADINGS: dict[str, str] = {
+    "mineral": "mineral",
+    "consumer": "consumer",
+    "name": "name",
+    "shortfall_without_t": "expected shortfall without reserves t",
+    "shortfall_with_t": "with reserves t",
+    "shortfall_removed_t": "removed t",
+    "removed_share": "removed share",
+    "cvar95_without_t": "CVaR95 without t",
+    "cvar95_with_t": "CVaR95 with t",
+    "usd_per_t_removed": "reserve net cost per t removed USD",
+}
+
+
+def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
+    """What the reserves do: shortfall with and without them, on the same draws.
+
+    One row per mineral with reserves, for each reserve member (a consumer with a
+    cost share) and the world. The figures without reserves come from the run's
+    counterfactual (``*_without_reserves_t``), empty for a run that has none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`EFFECT_HEADINGS`: expected shortfall and CVaR95
+        over the horizon without and with the reserves [t], the expected
+        shortfall removed [t] and its share of the shortfall without [share],
+        and on the world row the reserves' net cost over the tonnes removed
+        [USD/t] (empty when nothing was removed).
+    """
+    if not has_reserves(ds) or "expected_shortfall_without_reserves_t" not in ds:
+        return pd.DataFrame(columns=list(EFFECT_HEADINGS))
+    rows = []
+    for mineral in ds["mineral"].values:
+        holders = reserve_holders(ds, str(mineral))
+        if not holders:
+            continue
+        one = ds.sel(mineral=mineral)
+        shares = one["reserve_cost_share"].sel(holder=holders).fillna(0.0).sum("holder")
+        codes = ds["consumer"].values
+        members = [str(c) for c, v in zip(codes, shares.values, strict=True) if v > 0]
+        cost = one["reserve_purchase_usd"] - one["reserve_release_usd"]
+        net = float(cost.sel(holder=holders).sum())
+        for c in [*members, WORLD]:
+            row = one.sel(consumer=c)
+            without = float(row["expected_shortfall_without_reserves_t"])
+            with_ = float(row["expected_shortfall_t"])
+            removed = without - with_
+            rows.append(
+                {
+                    "mineral": str(mineral),
+                    "consumer": c,
+                    "name": country_name(c) if c != WORLD else "World",
+                    "shortfall_without_t": without,
+                    "shortfall_with_t": with_,
+                    "shortfall_removed_t": removed,
+                    "removed_share": removed / without if without > 0 else np.nan,
+                    "cvar95_without_t": float(row["cvar95_shortfall_without_reserves_t"]),
+                    "cvar95_with_t": float(row["cvar95_shortfall_t"]),
+                    "usd_per_t_removed": net / removed if c == WORLD and removed > 0 else np.nan,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(EFFECT_HEADINGS))
 
 
 def reserve_table(ds: xr.Dataset, summary: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -26,11 +26,13 @@ from critmin.report.geo import country_codes, geo_assets_script
 from critmin.report.run_charts import fan_figure, reserve_figure, shortfall_map
 from critmin.report.run_tables import (
     CONSUMER_HEADINGS,
+    EFFECT_HEADINGS,
     FORMATS,
     HEADLINE_HEADINGS,
     consumer_table,
     has_reserves,
     headline_table,
+    reserve_effect_table,
     reserve_table,
 )
 from critmin.report.scenario_tables import assumptions_html
@@ -118,6 +120,19 @@ def _section_reserves(ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figur
         "the members by the reserve's cost-sharing rule.</p>",
         table_html(table, formats=FORMATS, headings=headings),
     ]
+    effect = reserve_effect_table(ds)
+    if not effect.empty:
+        parts += [
+            "<h3>What the reserves do</h3>",
+            '<p class="muted">Expected shortfall over the horizon of each reserve member and '
+            "the world, with the reserves and without them, on the same Monte Carlo draws "
+            "(the run simulates each mineral with reserves a second time with them removed). "
+            "Removed: the shortfall the reserves avoid, in tonnes and as a share of the "
+            "shortfall without them; negative when the reserves' purchases cost more "
+            "supply than their releases gave back. Cost per tonne removed: the reserves' net "
+            "cost over the world's tonnes removed.</p>",
+            table_html(effect, formats=FORMATS, headings=EFFECT_HEADINGS),
+        ]
     for mineral in table["mineral"].unique():
         parts.append(to_html(reserve_figure(ds, str(mineral))))
     return "\n".join(parts)

@@ -2,7 +2,9 @@
 
 Statistics come from the run's streaming statistics, model figures from the
 model the run simulated, derived figures from other variables, and per-path
-samples from the first ``keep_paths`` paths. Coordinates: ``mineral``;
+samples from the first ``keep_paths`` paths. In a run with strategic
+reserves, counterfactual statistics are those of the same draws without the
+reserves (a mineral without reserves has the run's own value). Coordinates: ``mineral``;
 ``consumer`` (the consumers of every mineral, sorted, then ``ROW`` and
 ``WORLD``, the world total); ``holder`` (reserve holders); ``producer``
 (final-stage producers); ``month``; ``segment``; ``quantile`` and
@@ -81,12 +83,18 @@ def _local_coords(market: MineralMarket, policies: MineralPolicies, horizon: int
 
 
 def _statistic(run: RunOutput, i: int, o: Output) -> Local:
-    """One mineral's value of a statistic, with its own dims and coordinates."""
+    """One mineral's value of a statistic, with its own dims and coordinates; of a
+    counterfactual, the statistic without reserves (the run's own without any)."""
     assert o.source is not None
     assert o.reduction is not None
     market, policies = run.model.markets[i], run.model.policies[i]
     p = per_path(o.source)
-    value = run.stats[i].statistic(o.source, o.reduction)
+    stats = run.stats[i]
+    if o.kind == OutputKind.COUNTERFACTUAL and policies.reserves:
+        if i not in run.without_reserves:
+            raise ValueError("the run has no counterfactual without reserves")
+        stats = run.without_reserves[i]
+    value = stats.statistic(o.source, o.reduction)
     dims = p.dims
     if o.reduction == Reduction.TOTAL:
         dims = dims[1:]
@@ -196,7 +204,9 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             if not run.keep_paths or ("event" in o.dims and not coords["event"]):
                 continue
             data[o.name] = _place(o, [_sample(run, i, o) for i in minerals], coords)
-        elif o.kind == OutputKind.STATISTIC:
+        elif o.kind == OutputKind.STATISTIC or (
+            o.kind == OutputKind.COUNTERFACTUAL and run.without_reserves
+        ):
             data[o.name] = _place(o, [_statistic(run, i, o) for i in minerals], coords)
         elif o.kind == OutputKind.MODEL:
             data[o.name] = _place(o, [_model_figure(run, i, o.name) for i in minerals], coords)

@@ -1,7 +1,9 @@
 """The summary of a run, from its labelled dataset alone.
 
 :func:`summary` is the one function that condenses a run into headline
-figures (``summary.json``): per mineral, per consumer and per reserve holder.
+figures (``summary.json``): per mineral, per consumer and per reserve holder,
+and for a mineral with reserves what they do (``reserve_effect``: shortfall
+with and without them on the same draws).
 :func:`summary_table` is the same figures as one row per mineral and consumer.
 Both read nothing but the dataset, so a saved run folder rebuilds them exactly.
 """
@@ -80,6 +82,29 @@ def _reserves(sel: xr.Dataset) -> dict[str, Any]:
     return out
 
 
+def _reserve_effect(sel: xr.Dataset, consumers: list[str]) -> dict[str, Any] | None:
+    """What one mineral's reserves do: each consumer's and the world's expected
+    shortfall with and without them, on the same draws; None without reserves."""
+    if "expected_shortfall_without_reserves_t" not in sel or not _reserves(sel):
+        return None
+    out: dict[str, Any] = {}
+    for c in [*consumers, WORLD]:
+        row = sel.sel(consumer=c)
+        with_ = float(row["expected_shortfall_t"])
+        without = float(row["expected_shortfall_without_reserves_t"])
+        out[c] = {
+            "expected_shortfall_t": _num(with_),
+            "expected_shortfall_without_reserves_t": _num(without),
+            "shortfall_removed_t": _num(without - with_),
+            "cvar95_shortfall_without_reserves_t": _num(row["cvar95_shortfall_without_reserves_t"]),
+        }
+    peak = sel["peak_price_ratio_without_reserves_mean"]
+    return {
+        "by_consumer": out,
+        "peak_price_ratio_without_reserves": _num(peak.sel(segment="alliance")),
+    }
+
+
 def summary(ds: xr.Dataset) -> dict[str, Any]:
     """The ``summary.json`` content: per mineral and per consumer headline figures."""
     minerals: dict[str, Any] = {}
@@ -107,6 +132,9 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
             "consumers": consumers,
             "reserves": _reserves(sel),
         }
+        effect = _reserve_effect(sel, list(consumers))
+        if effect is not None:
+            minerals[m]["reserve_effect"] = effect
     empty = not ds.sizes["mineral"]
     return {
         "scenario": str(ds.attrs["scenario"]),
