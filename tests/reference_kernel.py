@@ -407,13 +407,15 @@ def run_reference_kernel(
         # 5. commercial draws, then strategic releases ---------------------------------
         gap = demand - used
         draw = np.minimum(inv, gap)
-        gap -= draw
         inv = inv + restocked - draw
+        # releases cover the gap to what members want at baseline prices (or more)
+        want = np.maximum(desired, demand)
+        gap = want - used - draw
         released = np.zeros((n, K))
         buy_frac = np.divide(bought, buy_total, out=np.zeros_like(bought), where=buy_total > 0)
         for h, plan in enumerate(policies.reserves):
             purchase = (buy_req[:, h, :] * buy_frac).sum(axis=1)
-            member_demand = (demand * plan.members).sum(axis=1)
+            member_demand = (want * plan.members).sum(axis=1)
             member_gap = (gap * plan.members).sum(axis=1)
             member_price = (price_k * plan.cost_shares[None, :]).sum(axis=1)
             short = np.divide(

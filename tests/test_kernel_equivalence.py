@@ -234,6 +234,18 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "share_of_member_demand": draw(st.floats(0.01, 1.0)),
             }
         ]
+    eps, eta = draw(st.floats(-1.0, 0.0)), draw(st.floats(0.1, 5.0))
+    inventory_days = draw(st.floats(0.0, 90.0))
+    # at least 10 days of traders' stocks: with (almost) no stocks and a price-blind
+    # demand the storage price is ill-conditioned (its sensitivity to the month's
+    # volumes grows as demand / stocks), so rounding differences between the two
+    # kernels, amplified by the long-run supply response, would be all that differs
+    trader_days = draw(st.floats(10.0, 90.0))
+    # nor a long-run supply response stronger than the price response of stocks and
+    # demand: that is a divergent cobweb (Ezekiel 1938), in which a rounding error of
+    # 1e-15 grows 25-fold a month, so rounding, not the model, sets the path
+    damping = eta * (inventory_days + trader_days) / 30.4375 - eps
+    supply_lr = draw(st.floats(0.0, min(2.0, damping)))
     return {
         "name": "equivalence",
         "horizon_months": horizon,
@@ -243,20 +255,16 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "market": {
             "alliance": draw(st.sampled_from([["ALLIANCE"], ["ALLIANCE", "ROW"], ["USA"]])),
             "consumers": {"JPN": {m: JAPAN[m] for m in minerals if m in JAPAN}},
-            "demand_elasticity": draw(st.floats(-1.0, 0.0)),
+            "demand_elasticity": eps,
             "supply_elasticity": draw(st.floats(0.0, 0.5)),
             "price_adjustment_share": draw(st.floats(0.05, 1.0)),
             "max_price_ratio": draw(st.floats(1.5, 20.0)),
             "rerouting_share": draw(st.floats(0.0, 1.0)),
             "withheld_home_share": draw(st.floats(0.0, 1.0)),
-            "inventory_days": draw(st.floats(0.0, 90.0)),
+            "inventory_days": inventory_days,
             "restock_share_per_month": draw(st.floats(0.0, 0.5)),
-            "stock_demand_elasticity": draw(st.floats(0.1, 5.0)),
-            # at least 10 days of traders' stocks: with (almost) no stocks and a price-blind
-            # demand the storage price is ill-conditioned (its sensitivity to the month's
-            # volumes grows as demand / stocks), so rounding differences between the two
-            # kernels, amplified by the long-run supply response, would be all that differs
-            "trader_stock_days": draw(st.floats(10.0, 90.0)),
+            "stock_demand_elasticity": eta,
+            "trader_stock_days": trader_days,
             "producer_stock_days": draw(st.floats(0.0, 60.0)),
             "precautionary_share": draw(st.floats(0.0, 1.0)),
             "leakage_max_share": draw(st.floats(0.0, 1.0)),
@@ -264,7 +272,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "stock_sale_share_per_month": draw(st.floats(0.0, 1.0)),
             "long_run_demand_elasticity": draw(st.floats(-2.0, 0.0)),
             "demand_adjustment_months": draw(st.floats(1.0, 60.0)),
-            "long_run_supply_elasticity": draw(st.floats(0.0, 2.0)),
+            "long_run_supply_elasticity": supply_lr,
             "supply_response_months": draw(st.floats(2.0, 48.0)),
             "capacity_growth_max_share": draw(st.floats(0.0, 3.0)),
         },

@@ -316,3 +316,41 @@ def test_a_reserve_with_stock_never_raises_its_members_shortfall(
     with_, without = cell["expected_shortfall_t"], cell["expected_shortfall_without_reserves_t"]
     assert float(with_.sum()) <= float(without.sum()) * (1 + 1e-9) + 1e-9
     assert (with_ <= without * (1 + 1e-9) + 1e-9).all()
+
+
+def test_a_release_covers_demand_the_price_rationed(tiny: World) -> None:
+    """With price-responsive demand, a halt rations the USA by price more than by volume.
+    A triggered reserve whose release cap does not bind covers the USA's whole gap to
+    what it wants at baseline prices, so in such months the USA has no unmet demand;
+    without the reserve it is short in those same months (same draws)."""
+    from builders import scenario
+    from critmin.engine.run import simulate
+    from critmin.model import build_model
+    from critmin.results import to_dataset
+
+    reserve = {
+        **STOCK_ONLY,
+        "members": {"USA": 1.0},
+        "target": {"tonnes": 60.0},
+        "initial_stock": {"tonnes": 60.0},
+        "drawdown_trigger": {"price_ratio_above": 1.2, "shortfall_share_above": 0.01},
+        "max_release_share_per_month": 0.5,  # 30 t a month: more than the USA's demand
+    }
+    halt = {**RANDOM_HALT, "targets": ["USA"], "probability": 1.0}
+    model = build_model(
+        tiny,
+        scenario(
+            horizon_months=24, paths=64, events=[halt], market={"demand_elasticity": -0.4},
+            policies={"reserves": [reserve]},
+        ),
+    )  # fmt: skip
+    ds = to_dataset(simulate(model, keep_paths=64))
+    bare = to_dataset(simulate(model.without_reserves(), keep_paths=64))
+    released = ds["path_reserve_release_t"].sel(mineral="gallium", holder="allies").values
+    stock = ds["path_reserve_stock_t"].sel(mineral="gallium", holder="allies").values
+    unmet = ds["path_unmet_t"].sel(mineral="gallium", consumer="USA").values
+    before = bare["path_unmet_t"].sel(mineral="gallium", consumer="USA").values
+    covered = (released > 0) & (stock > 1e-9)  # released, and neither stock nor cap binding
+    assert covered.sum() > 20
+    assert (unmet[covered] <= 1e-9).all()
+    assert (before[covered] > 1e-6).mean() > 0.9

@@ -478,8 +478,14 @@ def release(
     y_release_t: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Commercial stocks cover the gap first; then triggered reserves release, and
-    purchases made enter the reserves."""
+    purchases made enter the reserves.
+
+    A release covers the members' gap to what they want at baseline prices (their
+    desired demand, or their demand at the price if larger), so it relieves demand
+    the price rationed as well as volume that found no seller; the trigger's
+    shortfall share is that gap over the same want."""
     demand, used, restocked, bought = kk[DEMAND], kk[USED], kk[RESTOCKED], kk[BOUGHT]
+    desired = kk[DESIRED]
     buy_total, gap, draw, released = kk[BUY_TOTAL], kk[GAP], kk[DRAW], kk[RELEASED]
     buy_frac, weight, price_k = kk[BUY_FRAC], kk[WEIGHT], kk[PRICE_K]
     member_price, purchase, m_demand, m_gap = (
@@ -494,7 +500,7 @@ def release(
         for j in range(nb):
             g_k = demand[k, j] - used[k, j]
             d_k = fmin(inv[k, j], g_k)
-            gap[k, j] = g_k - d_k
+            gap[k, j] = fmax(desired[k, j], demand[k, j]) - used[k, j] - d_k
             draw[k, j] = d_k
             inv[k, j] = inv[k, j] + restocked[k, j] - d_k
             released[k, j] = 0.0
@@ -510,7 +516,7 @@ def release(
                 purchase[h, j] += buy_req[h, k, j] * buy_frac[k, j]
             if members[h, k]:
                 for j in range(nb):
-                    m_demand[h, j] += demand[k, j]
+                    m_demand[h, j] += fmax(desired[k, j], demand[k, j])
                     m_gap[h, j] += gap[k, j]
         for j in range(nb):
             short = m_gap[h, j] / m_demand[h, j] if m_demand[h, j] > 0 else 0.0
