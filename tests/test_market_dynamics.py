@@ -226,9 +226,10 @@ RANDOM_HALT = {
 
 
 def test_the_counterfactual_is_the_same_run_without_reserves(tiny: World) -> None:
-    """The figures "without reserves" of a run are those of a separate run of the same
-    scenario with its reserves removed, to the last bit; a mineral without reserves
-    keeps its own figures; with ``counterfactual=False`` there are none."""
+    """The paired figures of a run are those of separate runs of its first paired
+    paths (rounded up to whole chunks: 130 -> 192 of 200) without the reserves and
+    with them, to the last bit, whatever the batch size; a mineral without reserves
+    has none (NaN); with ``counterfactual_paths=0`` there are none at all."""
     from builders import scenario
     from critmin.engine.run import simulate
     from critmin.model import build_model
@@ -242,22 +243,33 @@ def test_the_counterfactual_is_the_same_run_without_reserves(tiny: World) -> Non
             policies={"reserves": [STOCK_ONLY]},
         ),
     )  # fmt: skip
-    ds = to_dataset(simulate(model, batch_size=64))
-    bare = to_dataset(simulate(model.without_reserves(), batch_size=64))
-    assert "expected_shortfall_without_reserves_t" not in bare
-    for name, plain in (
-        ("expected_shortfall_without_reserves_t", "expected_shortfall_t"),
-        ("cvar95_shortfall_without_reserves_t", "cvar95_shortfall_t"),
-        ("peak_price_ratio_without_reserves_mean", "peak_price_ratio_mean"),
-    ):
-        np.testing.assert_array_equal(ds[name].values, bare[plain].values)
-        graphite = ds.sel(mineral="graphite")
-        np.testing.assert_array_equal(graphite[name].values, graphite[plain].values)
-    removed = ds["expected_shortfall_without_reserves_t"] - ds["expected_shortfall_t"]
-    assert float(removed.sel(mineral="gallium", consumer="WORLD")) > 0  # the reserve works
-    lean = to_dataset(simulate(model, batch_size=64, counterfactual=False))
-    assert "expected_shortfall_without_reserves_t" not in lean
-    xr.testing.assert_identical(lean, ds.drop_vars([v for v in ds if "without" in v]))
+    ds = to_dataset(simulate(model, batch_size=128, counterfactual_paths=130))
+    assert ds.attrs["paired_paths"] == 192
+    again = to_dataset(simulate(model, batch_size=64, counterfactual_paths=130))
+    xr.testing.assert_identical(ds, again)
+    bare = to_dataset(simulate(model.without_reserves(), paths=192)).sel(mineral="gallium")
+    same = to_dataset(simulate(model, paths=192, counterfactual_paths=0)).sel(mineral="gallium")
+    assert "expected_shortfall_without_reserves_t" not in same
+    gallium = ds.sel(mineral="gallium")
+    for name, paired, plain in (
+        ("expected_shortfall_without_reserves_t", "expected_shortfall_paired_t",
+         "expected_shortfall_t"),
+        ("cvar95_shortfall_without_reserves_t", "cvar95_shortfall_paired_t",
+         "cvar95_shortfall_t"),
+        ("peak_price_ratio_without_reserves_mean", "peak_price_ratio_paired_mean",
+         "peak_price_ratio_mean"),
+    ):  # fmt: skip
+        np.testing.assert_array_equal(gallium[name].values, bare[plain].values)
+        np.testing.assert_array_equal(gallium[paired].values, same[plain].values)
+        assert np.isnan(ds.sel(mineral="graphite")[name].values).all()
+    removed = (
+        gallium["expected_shortfall_without_reserves_t"] - gallium["expected_shortfall_paired_t"]
+    )
+    assert float(removed.sel(consumer="WORLD")) > 0  # the reserve works
+    lean = to_dataset(simulate(model, batch_size=64, counterfactual_paths=0))
+    paired = [v for v in ds if "without" in v or "paired" in v]
+    assert not [v for v in lean if v in paired]
+    xr.testing.assert_identical(lean, ds.drop_vars(paired).assign_attrs(paired_paths=0))
 
 
 @settings(
@@ -312,6 +324,7 @@ def test_a_reserve_with_stock_never_raises_its_members_shortfall(
         market=WITH_JAPAN,
         policies={"reserves": [reserve]},
     )
+    assert ds.attrs["paired_paths"] == 64  # every path
     cell = ds.sel(mineral="gallium", consumer=list(members))
     with_, without = cell["expected_shortfall_t"], cell["expected_shortfall_without_reserves_t"]
     assert float(with_.sum()) <= float(without.sum()) * (1 + 1e-9) + 1e-9

@@ -53,7 +53,7 @@ def test_every_statistic_names_a_per_path_source_it_can_reduce() -> None:
         elif o.kind == OutputKind.SAMPLE and o.source is not None:
             assert per_path(o.source).kept
             assert o.dims[-1] == "path"
-        elif o.kind == OutputKind.COUNTERFACTUAL:
+        elif o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED):
             # a statistic the run computes anyway, of the counterfactual's paths
             same = [
                 s for s in OUTPUTS

@@ -247,6 +247,8 @@ def test_reserve_effect_table_by_hand() -> None:
     ds = tiny_dataset()
     without = np.array([[24.0, 5.0, 25.0, 0.0, 52.0]])
     ds["expected_shortfall_without_reserves_t"] = (("mineral", "consumer"), without)
+    ds["expected_shortfall_paired_t"] = ds["expected_shortfall_t"]
+    ds["cvar95_shortfall_paired_t"] = ds["cvar95_shortfall_t"]
     ds["cvar95_shortfall_without_reserves_t"] = (("mineral", "consumer"), without * 3)
     ds["reserve_cost_share"] = (
         ("mineral", "holder", "consumer"),

@@ -90,7 +90,8 @@ class OutputKind(StrEnum):
     MODEL = "model"  # a figure of the model (baseline market, policies)
     DERIVED = "derived"  # computed from other outputs
     SAMPLE = "sample"  # per path, for the first ``keep_paths`` paths
-    COUNTERFACTUAL = "counterfactual"  # a statistic of the same draws without the reserves
+    COUNTERFACTUAL = "counterfactual"  # a statistic of the paired paths without the reserves
+    PAIRED = "paired"  # the same statistic of the paired paths with the reserves
 
 
 #: Quantiles reported for per-path totals; quantiles of the monthly fan charts.
@@ -233,6 +234,7 @@ _M = OutputKind.MODEL
 _D = OutputKind.DERIVED
 _P = OutputKind.SAMPLE
 _C = OutputKind.COUNTERFACTUAL
+_Q = OutputKind.PAIRED
 _R = Reduction
 
 _STATISTICS: tuple[Output, ...] = (
@@ -370,18 +372,34 @@ _STATISTICS: tuple[Output, ...] = (
     ),
     Output(
         "expected_shortfall_without_reserves_t", _C, ("mineral", "consumer"), "t",
-        "mean unmet demand over the horizon on the same draws with the strategic reserves "
-        "removed (runs with reserves)", "shortfall_t", _R.BINNED_MEAN,
+        "mean unmet demand over the horizon on the paired paths (attribute paired_paths) "
+        "with the strategic reserves removed (minerals with reserves)", "shortfall_t",
+        _R.BINNED_MEAN,
+    ),
+    Output(
+        "expected_shortfall_paired_t", _Q, ("mineral", "consumer"), "t",
+        "mean unmet demand over the horizon on the paired paths, with the reserves "
+        "(minerals with reserves)", "shortfall_t", _R.BINNED_MEAN,
     ),
     Output(
         "cvar95_shortfall_without_reserves_t", _C, ("mineral", "consumer"), "t",
-        "mean unmet demand on the worst 5 % of paths, on the same draws with the strategic "
-        "reserves removed (runs with reserves)", "shortfall_t", _R.CVAR95,
+        "mean unmet demand on the worst 5 % of the paired paths, with the strategic reserves "
+        "removed (minerals with reserves)", "shortfall_t", _R.CVAR95,
+    ),
+    Output(
+        "cvar95_shortfall_paired_t", _Q, ("mineral", "consumer"), "t",
+        "mean unmet demand on the worst 5 % of the paired paths, with the reserves "
+        "(minerals with reserves)", "shortfall_t", _R.CVAR95,
     ),
     Output(
         "peak_price_ratio_without_reserves_mean", _C, ("mineral", "segment"), "ratio",
-        "mean of each path's highest price ratio, on the same draws with the strategic "
-        "reserves removed (runs with reserves)", "peak_price_ratio", _R.BINNED_MEAN,
+        "mean of each paired path's highest price ratio, with the strategic reserves "
+        "removed (minerals with reserves)", "peak_price_ratio", _R.BINNED_MEAN,
+    ),
+    Output(
+        "peak_price_ratio_paired_mean", _Q, ("mineral", "segment"), "ratio",
+        "mean of each paired path's highest price ratio, with the reserves (minerals with "
+        "reserves)", "peak_price_ratio", _R.BINNED_MEAN,
     ),
 )  # fmt: skip
 

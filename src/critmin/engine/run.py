@@ -5,13 +5,15 @@ one mineral each (:class:`Task`). A task draws its mineral's events for its
 chunks, runs the kernel and reduces the trajectories into a partial of the
 statistics (:meth:`critmin.engine.stats.MineralStats.partial`), plus the
 trajectories and event draws of any of its paths among the first
-``keep_paths``. A mineral with strategic reserves also runs as a
-*counterfactual* task, the same paths and draws with its reserves removed
-(:meth:`critmin.model.Model.without_reserves`), so a run measures what its
-reserves do on identical draws. A backend (:mod:`critmin.engine.backend`; local threads by
-default) computes the tasks in any order; their partials are merged in chunk
-order, so the results are bit-identical for a given seed whatever the batch
-size, the number of threads, the backend and the order tasks finish in.
+``keep_paths``. On its first ``counterfactual_paths`` paths, a mineral with
+strategic reserves also runs as a *counterfactual* task, the same paths and
+draws with its reserves removed (:meth:`critmin.model.Model.without_reserves`);
+the statistics of those paths with and without the reserves form a paired
+comparison of what the reserves do on identical draws. A backend
+(:mod:`critmin.engine.backend`; local threads by default) computes the tasks
+in any order; their partials are merged in chunk order, so the results are
+bit-identical for a given seed whatever the batch size, the number of
+threads, the backend and the order tasks finish in.
 
 Memory is bounded by the batches in flight, the number of histogram bins and
 ``keep_paths``, never by the number of paths.
@@ -36,6 +38,8 @@ from critmin.model import EventType, Model
 
 #: Default paths per batch (rounded to whole chunks).
 DEFAULT_BATCH = 1024
+#: Default paths of the paired comparison with and without reserves.
+COUNTERFACTUAL_PATHS = 1024
 #: The trajectories kept per path with ``keep_paths``.
 KEPT = tuple(p.name for p in PER_PATH if p.kept)
 #: Event draws kept per path: the names of the sample arrays (event, path).
@@ -84,9 +88,12 @@ class RunOutput:
     stats: list[MineralStats]
     keep_paths: int = 0
     kept: list[Kept] = field(default_factory=list)
-    #: statistics of the counterfactual without reserves, by mineral index (minerals
-    #: with reserves, when the run asked for it)
+    #: the paired comparison, by mineral index (minerals with reserves, when the run
+    #: asked for it): statistics of the first ``paired_paths`` paths without the
+    #: reserves and, on the same paths, with them
     without_reserves: dict[int, MineralStats] = field(default_factory=dict)
+    with_reserves: dict[int, MineralStats] = field(default_factory=dict)
+    paired_paths: int = 0
 
 
 class BufferPool:
@@ -181,11 +188,18 @@ class BatchRunner:
     """Computes a :class:`Task` (a picklable callable, for backends in other processes)."""
 
     def __init__(
-        self, model: Model, n_paths: int, seed: int, keep: int, bare: tuple[int, ...] = ()
+        self,
+        model: Model,
+        n_paths: int,
+        seed: int,
+        keep: int,
+        bare: tuple[int, ...] = (),
+        paired_chunks: int = 0,
     ) -> None:
         self.model = model
         self.bare_model = model.without_reserves()
-        self.bare = bare  # minerals also run as counterfactual tasks
+        self.bare = bare  # minerals also run as counterfactual tasks ...
+        self.paired_chunks = paired_chunks  # ... on the batches of these first chunks
         self.n_paths = n_paths
         self.seed = seed
         self.keep = keep
@@ -214,7 +228,8 @@ class BatchRunner:
         """
         model = self.model
         with self._lock:
-            tasks = len(model.markets) + len(self.bare)
+            paired = chunks[0] < self.paired_chunks
+            tasks = len(model.markets) + (len(self.bare) if paired else 0)
             drawn = self._events.setdefault(chunks, _Drawn(tasks))
         with drawn.lock:
             if drawn.events is None:
@@ -257,11 +272,14 @@ class BatchRunner:
         return TaskResult(i, partial, kept, time.perf_counter() - start, task.bare)
 
 
-def batches(n_paths: int, batch_size: int) -> list[tuple[int, ...]]:
-    """Chunk indices of each batch, in order."""
+def batches(n_paths: int, batch_size: int, split: int = 0) -> list[tuple[int, ...]]:
+    """Chunk indices of each batch, in order; no batch straddles chunk ``split``."""
     n_chunks = -(-n_paths // CHUNK)
     per = max(1, -(-batch_size // CHUNK))
-    return [tuple(range(s, min(s + per, n_chunks))) for s in range(0, n_chunks, per)]
+    out = []
+    for lo, hi in ((0, min(split, n_chunks)), (min(split, n_chunks), n_chunks)):
+        out += [tuple(range(s, min(s + per, hi))) for s in range(lo, hi, per)]
+    return out
 
 
 def _cost(model: Model, i: int) -> int:
@@ -292,7 +310,7 @@ def simulate(
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
-    counterfactual: bool = True,
+    counterfactual_paths: int = COUNTERFACTUAL_PATHS,
 ) -> RunOutput:
     """Run ``model``; return the streaming statistics (and the first paths, if asked).
 
@@ -316,10 +334,12 @@ def simulate(
     workers
         Threads of the default backend [threads]; default: every CPU available.
         Affects speed only, never the results.
-    counterfactual
-        Also run each mineral with strategic reserves without them, on the same
-        paths and draws (:attr:`RunOutput.without_reserves`); it adds that
-        mineral's kernel time again.
+    counterfactual_paths
+        Also run each mineral with strategic reserves without them on its first
+        ``counterfactual_paths`` paths (rounded up to whole chunks, at most
+        ``paths``; 0: none), for the paired comparison of
+        :attr:`RunOutput.without_reserves` and :attr:`RunOutput.with_reserves`.
+        It adds that share of the mineral's kernel time.
 
     Notes
     -----
@@ -332,27 +352,43 @@ def simulate(
     n_paths = model.paths if paths is None else int(paths)
     run_seed = model.seed if seed is None else int(seed)
     keep = max(0, min(int(keep_paths), n_paths))
-    bare = tuple(i for i, p in enumerate(model.policies) if p.reserves) if counterfactual else ()
-    runner = BatchRunner(model, n_paths, run_seed, keep, bare)
+    paired_chunks = min(-(-max(int(counterfactual_paths), 0) // CHUNK), -(-n_paths // CHUNK))
+    bare = tuple(i for i, p in enumerate(model.policies) if p.reserves) if paired_chunks else ()
+    if not bare:
+        paired_chunks = 0
+    runner = BatchRunner(model, n_paths, run_seed, keep, bare, paired_chunks)
     stats = empty_stats(model)
     without = {i: s for i, s in enumerate(empty_stats(runner.bare_model)) if i in bare}
+    with_ = {i: s for i, s in enumerate(empty_stats(model)) if i in bare}
     engine = backend if backend is not None else Threads(workers)
-    plan = batches(n_paths, batch_size)
+    plan = batches(n_paths, batch_size, paired_chunks)
     order = sorted(
         [(i, False) for i in range(len(model.markets))] + [(i, True) for i in bare],
         key=lambda x: -_cost(model, x[0]),
     )
-    n_tasks = len(plan) * len(order)
+    n_tasks = len(plan) * len(model.markets) + len(bare) * sum(c[0] < paired_chunks for c in plan)
     kernel_workers = max(1, engine.workers // max(1, min(engine.workers, n_tasks)))
-    tasks = [Task(i, chunks, kernel_workers, b) for chunks in plan for i, b in order]
-    left = {chunks[0]: len(order) for chunks in plan}  # tasks still to finish, per batch
+    tasks = [
+        Task(i, chunks, kernel_workers, b)
+        for chunks in plan
+        for i, b in order
+        if not b or chunks[0] < paired_chunks
+    ]
+    left = {chunks[0]: 0 for chunks in plan}  # tasks still to finish, per batch
+    for task in tasks:
+        left[task.chunks[0]] += 1
     kept_parts: list[list[tuple[int, Kept]]] = [[] for _ in model.markets]
     done = 0
     for result in engine.run(runner, tasks):
-        (without if result.bare else stats)[result.mineral].merge(result.partial)
-        if result.kept is not None:
-            kept_parts[result.mineral].append((result.partial.first_chunk, result.kept))
         first = result.partial.first_chunk
+        if result.bare:
+            without[result.mineral].merge(result.partial)
+        else:
+            stats[result.mineral].merge(result.partial)
+            if first < paired_chunks and result.mineral in with_:
+                with_[result.mineral].merge(result.partial)
+        if result.kept is not None:
+            kept_parts[result.mineral].append((first, result.kept))
         left[first] -= 1
         if left[first] == 0:
             chunks = list(range(first, first + result.partial.chunks))
@@ -360,7 +396,10 @@ def simulate(
             if progress is not None:
                 progress(done)
     kept = [_join(parts) for parts in kept_parts] if keep else []
-    return RunOutput(model, n_paths, run_seed, batch_size, stats, keep, kept, without)
+    paired = int(sum(chunk_sizes(list(range(paired_chunks)), n_paths)))
+    return RunOutput(
+        model, n_paths, run_seed, batch_size, stats, keep, kept, without, with_, paired
+    )
 
 
 def _compilations() -> int:
@@ -383,5 +422,5 @@ def warm_up(model: Model) -> bool:
     of a second.
     """
     before = _compilations()
-    simulate(model, paths=1, workers=1, counterfactual=False)
+    simulate(model, paths=1, workers=1, counterfactual_paths=0)
     return _compilations() > before

@@ -246,8 +246,9 @@ def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
     """What the reserves do: shortfall with and without them, on the same draws.
 
     One row per mineral with reserves, for each reserve member (a consumer with a
-    cost share) and the world. The figures without reserves come from the run's
-    counterfactual (``*_without_reserves_t``), empty for a run that has none.
+    cost share) and the world, on the run's paired paths: without the reserves
+    (``*_without_reserves_t``) and with them (``*_paired_t``); empty for a run
+    that has no such comparison.
 
     Returns
     -------
@@ -274,7 +275,7 @@ def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
         for c in [*members, WORLD]:
             row = one.sel(consumer=c)
             without = float(row["expected_shortfall_without_reserves_t"])
-            with_ = float(row["expected_shortfall_t"])
+            with_ = float(row["expected_shortfall_paired_t"])
             removed = without - with_
             rows.append(
                 {
@@ -286,7 +287,7 @@ def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
                     "shortfall_removed_t": removed,
                     "removed_share": removed / without if without > 0 else np.nan,
                     "cvar95_without_t": float(row["cvar95_shortfall_without_reserves_t"]),
-                    "cvar95_with_t": float(row["cvar95_shortfall_t"]),
+                    "cvar95_with_t": float(row["cvar95_shortfall_paired_t"]),
                     "usd_per_t_removed": net / removed if c == WORLD and removed > 0 else np.nan,
                 }
             )

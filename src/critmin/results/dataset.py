@@ -3,8 +3,9 @@
 Statistics come from the run's streaming statistics, model figures from the
 model the run simulated, derived figures from other variables, and per-path
 samples from the first ``keep_paths`` paths. In a run with strategic
-reserves, counterfactual statistics are those of the same draws without the
-reserves (a mineral without reserves has the run's own value). Coordinates: ``mineral``;
+reserves, the paired statistics are those of its first ``paired_paths`` paths
+without the reserves (counterfactual) and with them (paired); NaN for a
+mineral without reserves. Coordinates: ``mineral``;
 ``consumer`` (the consumers of every mineral, sorted, then ``ROW`` and
 ``WORLD``, the world total); ``holder`` (reserve holders); ``producer``
 (final-stage producers); ``month``; ``segment``; ``quantile`` and
@@ -84,17 +85,19 @@ def _local_coords(market: MineralMarket, policies: MineralPolicies, horizon: int
 
 def _statistic(run: RunOutput, i: int, o: Output) -> Local:
     """One mineral's value of a statistic, with its own dims and coordinates; of a
-    counterfactual, the statistic without reserves (the run's own without any)."""
+    paired statistic, that of the paired paths without or with the reserves (NaN
+    for a mineral without reserves)."""
     assert o.source is not None
     assert o.reduction is not None
     market, policies = run.model.markets[i], run.model.policies[i]
     p = per_path(o.source)
     stats = run.stats[i]
-    if o.kind == OutputKind.COUNTERFACTUAL and policies.reserves:
-        if i not in run.without_reserves:
-            raise ValueError("the run has no counterfactual without reserves")
-        stats = run.without_reserves[i]
+    if o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED):
+        pairs = run.without_reserves if o.kind == OutputKind.COUNTERFACTUAL else run.with_reserves
+        stats = pairs.get(i, stats)
     value = stats.statistic(o.source, o.reduction)
+    if o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED) and i not in run.with_reserves:
+        value = np.full(np.shape(value), np.nan)
     dims = p.dims
     if o.reduction == Reduction.TOTAL:
         dims = dims[1:]
@@ -205,7 +208,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
                 continue
             data[o.name] = _place(o, [_sample(run, i, o) for i in minerals], coords)
         elif o.kind == OutputKind.STATISTIC or (
-            o.kind == OutputKind.COUNTERFACTUAL and run.without_reserves
+            o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED) and run.paired_paths
         ):
             data[o.name] = _place(o, [_statistic(run, i, o) for i in minerals], coords)
         elif o.kind == OutputKind.MODEL:
@@ -233,6 +236,7 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             "seed": run.seed,
             "horizon_months": run.model.horizon,
             "keep_paths": run.keep_paths,
+            "paired_paths": run.paired_paths,
             "critmin_version": __version__,
             "units": "tonnes of each mineral's final-stage basis; prices as ratios to baseline",
         },

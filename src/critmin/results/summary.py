@@ -84,24 +84,28 @@ def _reserves(sel: xr.Dataset) -> dict[str, Any]:
 
 def _reserve_effect(sel: xr.Dataset, consumers: list[str]) -> dict[str, Any] | None:
     """What one mineral's reserves do: each consumer's and the world's expected
-    shortfall with and without them, on the same draws; None without reserves."""
+    shortfall with and without them on the run's paired paths (the same draws);
+    None without reserves."""
     if "expected_shortfall_without_reserves_t" not in sel or not _reserves(sel):
         return None
     out: dict[str, Any] = {}
     for c in [*consumers, WORLD]:
         row = sel.sel(consumer=c)
-        with_ = float(row["expected_shortfall_t"])
+        with_ = float(row["expected_shortfall_paired_t"])
         without = float(row["expected_shortfall_without_reserves_t"])
         out[c] = {
             "expected_shortfall_t": _num(with_),
             "expected_shortfall_without_reserves_t": _num(without),
             "shortfall_removed_t": _num(without - with_),
+            "cvar95_shortfall_t": _num(row["cvar95_shortfall_paired_t"]),
             "cvar95_shortfall_without_reserves_t": _num(row["cvar95_shortfall_without_reserves_t"]),
         }
-    peak = sel["peak_price_ratio_without_reserves_mean"]
+    peak, bare = sel["peak_price_ratio_paired_mean"], sel["peak_price_ratio_without_reserves_mean"]
     return {
+        "paired_paths": int(sel.attrs.get("paired_paths", 0)),
         "by_consumer": out,
-        "peak_price_ratio_without_reserves": _num(peak.sel(segment="alliance")),
+        "peak_price_ratio": _num(peak.sel(segment="alliance")),
+        "peak_price_ratio_without_reserves": _num(bare.sel(segment="alliance")),
     }
 
 
@@ -142,6 +146,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "seed": int(ds.attrs["seed"]),
         "horizon_months": int(ds.attrs["horizon_months"]),
         "keep_paths": int(ds.attrs.get("keep_paths", 0)),
+        "paired_paths": int(ds.attrs.get("paired_paths", 0)),
         "critmin_version": str(ds.attrs["critmin_version"]),
         "minerals": minerals,
         "mass_balance_max_rel_error": 0.0
