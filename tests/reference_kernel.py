@@ -245,6 +245,7 @@ def run_reference_kernel(
             "min_stock_t": np.full(n, np.inf),
             "restricted": np.zeros((n, T), dtype=bool),
             "at_cap": np.zeros((n, T, 2), dtype=bool),
+            "unmet_by_cause_t": np.zeros((n, K, 6)),
         }
     )
 
@@ -275,6 +276,13 @@ def run_reference_kernel(
                 response,
             )
         wanted = final.output[None, :] * outage_f * response * growth_s  # (P, S)
+        # what limited the selling stage's supply: baseline output lost to outages, and
+        # output the price called for beyond capacity
+        loss_outage = (final.output[None, :] * (1.0 - outage_f)).sum(axis=1)
+        uncapped = np.power(np.maximum(price_s, 1e-9), eps_s)
+        beyond = np.maximum(uncapped - f_cap_ratio[None, :], 0.0)
+        loss_cap = (final.output[None, :] * outage_f * beyond * growth_s).sum(axis=1)
+        loss_feed = np.zeros(n)
         mined_total = np.zeros(n)
         withheld = np.zeros(n)
         homed_m = np.zeros((n, S))
@@ -318,6 +326,7 @@ def run_reference_kernel(
             delivered_feed = ore.sum(axis=1)  # (P, R)
             available_feed = delivered_feed + feed_stock
             produced = np.minimum(wanted, available_feed)
+            loss_feed = (wanted - produced).sum(axis=1)  # refiners short of feed
             new_stock = available_feed - produced
             over = np.maximum(new_stock - feed_cap[None, :], 0.0)
             spill = over.sum(axis=1)
@@ -340,6 +349,7 @@ def run_reference_kernel(
             flows, f_restr, t, params.rerouting_share, market.demand, home_share, spread, params
         )
         withheld += wh
+        wh_final = wh
         offered = flows.sum(axis=1)  # (P, K)
 
         # 3. demand, restocking, reserve purchases --------------------------------------
@@ -491,7 +501,20 @@ def run_reference_kernel(
 
         out["demand_t"][:, t] = desired
         out["consumption_t"][:, t] = consumption
-        out["unmet_t"][:, t] = np.maximum(desired - consumption, 0.0)
+        unmet = np.maximum(desired - consumption, 0.0)
+        out["unmet_t"][:, t] = unmet
+        # unmet demand by what limited supply: the price, then pro rata to the losses
+        priced = np.minimum(unmet, np.maximum(desired - demand, 0.0))
+        rest = unmet - priced
+        losses = np.stack([wh_final, loss_outage, loss_feed, loss_cap], axis=1)  # (P, 4)
+        total = losses.sum(axis=1)
+        split_by = np.divide(
+            losses, total[:, None], out=np.zeros_like(losses), where=total[:, None] > 0
+        )
+        cause = out["unmet_by_cause_t"]
+        cause[:, :, 0] += priced
+        cause[:, :, 1:5] += rest[:, :, None] * split_by[:, None, :]
+        cause[:, :, 5] += np.where(total[:, None] > 0, 0.0, rest)
         out["price_ratio"][:, t, 0] = pr_a
         out["price_ratio"][:, t, 1] = pr_r
         out["reserve_stock_t"][:, t] = stock

@@ -33,6 +33,12 @@ def usa_unmet(ds: xr.Dataset, mineral: str = "gallium") -> float:
     return float(ds["expected_shortfall_t"].sel(mineral=mineral, consumer="USA"))
 
 
+def causes(ds: xr.Dataset, mineral: str = "gallium", consumer: str = "WORLD") -> dict:
+    """Expected unmet demand by what limited supply, cause -> t."""
+    row = ds["unmet_by_cause_t"].sel(mineral=mineral, consumer=consumer)
+    return {str(c): float(v) for c, v in zip(row["cause"].values, row.values, strict=True)}
+
+
 # --- baseline market --------------------------------------------------------------------
 
 
@@ -70,6 +76,10 @@ def test_ban_without_rerouting_by_hand(tiny: World) -> None:
     )
     assert usa_unmet(ds) == pytest.approx(19 / 12 * (97 + 98) / 99, rel=1e-12)
     assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
+    # all of it for want of what the restriction withheld (prices are fixed)
+    by_cause = causes(ds, consumer="USA")
+    assert by_cause.pop("restriction") == pytest.approx(usa_unmet(ds), rel=1e-12)
+    assert set(by_cause.values()) == {0.0}
     # withheld by China: its sales to the USA, 98 * 19 / 99 t a year, for 3 months
     assert float(ds["withheld_t"].sel(mineral="gallium")) == pytest.approx(98 * 19 / 99 / 4)
     # month by month: 98 * 19 / 99 / 12 t in each of the 3 months
@@ -169,6 +179,46 @@ def test_mining_ban_starves_refiners_elsewhere(tiny: World) -> None:
     shortfall = float(ds["expected_shortfall_t"].sel(mineral="graphite", consumer="WORLD"))
     assert shortfall == pytest.approx(1.25, rel=1e-9)
     assert float(ds["mass_balance_max_rel_error"].sel(mineral="graphite")) < 1e-12
+    # what limited supply: the US refiner's feed (the ore ban is upstream of it)
+    by_cause = causes(ds, mineral="graphite")
+    assert by_cause.pop("refiners_feed") == pytest.approx(1.25, rel=1e-9)
+    assert max(by_cause.values()) < 1e-12
+
+
+def test_unmet_demand_by_cause_by_hand(tiny: World) -> None:
+    """Fixed prices, no stocks, no re-routing, three months.
+
+    - China (98 of 99 t/yr of gallium output) loses half its output: the world is
+      short 98/2/12 t a month, 12.25 t in all, for want of output (an outage).
+    - Demand rises by 10 % with output unchanged: 10 % of the world's 100 t/yr,
+      2.5 t in all, with no supply lost, so stocks (none) could not cover it.
+    - With a price-responsive demand and some stock, a halt on the USA raises the
+      price, and the part of the unmet demand the price rationed is at least the
+      desired demand above the priced demand on every path: here all of the USA's
+      unmet demand is rationed by price, for stocks cover the physical gap.
+    """
+    still = {**STATIC, "rerouting_share": 0.0, "inventory_days": 0.0}
+    outage = {
+        "type": "production_outage", "country": "CHN", "minerals": ["gallium"],
+        "share_lost": 0.5, "start_month": 0, "duration_months": 3,
+    }  # fmt: skip
+    ds = run(tiny, minerals=["gallium"], events=[outage], market=still)
+    by_cause = causes(ds)
+    assert by_cause.pop("output_outage") == pytest.approx(98 / 2 / 12 * 3, rel=1e-12)
+    assert max(by_cause.values()) < 1e-12
+    surge = {"type": "demand_surge", "minerals": ["gallium"], "increase_share": 0.1}
+    ds = run(tiny, minerals=["gallium"], events=[surge], market=still)
+    by_cause = causes(ds)
+    assert by_cause.pop("stocks") == pytest.approx(100 * 0.1 / 12 * 3, rel=1e-12)
+    assert max(by_cause.values()) < 1e-12
+    ds = run(
+        tiny, horizon_months=12, minerals=["gallium"],
+        events=[ban(["gallium"], ["USA"], start_month=1, duration_months=3)],
+        market={"demand_elasticity": -0.3, "inventory_days": 90.0},
+    )  # fmt: skip
+    by_cause = causes(ds, consumer="USA")
+    assert by_cause["price"] > 0
+    assert by_cause["price"] == pytest.approx(usa_unmet(ds), rel=1e-12)
 
 
 def test_chinese_ore_ban_has_no_effect_when_china_refines_all_its_ore(tiny: World) -> None:
@@ -287,6 +337,11 @@ def test_mass_balance_and_no_negative_stock(
     assert float(ds["mass_balance_max_rel_error"].max()) < 1e-9
     assert float(ds["min_stock_t"].min()) >= -1e-9
     assert float(ds["expected_shortfall_t"].min()) >= 0.0
+    # unmet demand by cause: non-negative, and it adds up to the unmet demand
+    by_cause = ds["unmet_by_cause_t"]
+    assert float(by_cause.min()) >= -1e-9
+    total = ds["expected_shortfall_t"]
+    np.testing.assert_allclose(by_cause.sum("cause", skipna=False), total, rtol=1e-6, atol=1e-9)
 
 
 @settings(

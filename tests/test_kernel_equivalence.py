@@ -306,6 +306,7 @@ def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float
         "floor_cost_usd": world * p0_usd_per_t,
         "withheld_t": world,
         "min_stock_t": world,
+        "unmet_by_cause_t": world * ref["demand_t"].shape[1],  # summed over the months
     }
     for name in fast.arrays:
         got = np.moveaxis(fast[name], -1, 0)  # path first, as the reference

@@ -104,6 +104,7 @@ def test_the_kernel_writes_every_element_of_every_buffer() -> None:
         "consumer": len(market.consumers),
         "holder": len(policies.reserves),
         "segment": 2,
+        "cause": 6,
     }
     stale = Trajectories.allocate(sizes, 70)
     for array in stale.arrays.values():

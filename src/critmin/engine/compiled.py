@@ -37,16 +37,23 @@ from numba import njit
 from critmin.engine.outputs import BUFFER
 from critmin.engine.restrictions import activity, by_group, factors, restrict
 from critmin.engine.steps import (
+    CAPX_A,
+    CAPX_R,
     F_ROWS,
     FINAL,
     HOME,
     HOME_FINAL,
     HOME_MINING,
     JIT,
+    L_CAP,
+    L_FEED,
+    L_OUTAGE,
     MINED,
     MINING,
     OFFERED,
     PRODUCED,
+    RESP_A,
+    RESP_R,
     WH_FINAL,
     WH_MINING,
     WITHHELD,
@@ -76,6 +83,7 @@ Y_RELEASE_T, Y_FLOOR = BUFFER["reserve_release_t"], BUFFER["floor_cost_usd"]
 Y_WITHHELD, Y_ERROR = BUFFER["withheld_t"], BUFFER["mass_error_share"]
 Y_MIN_STOCK, Y_RESTRICTED = BUFFER["min_stock_t"], BUFFER["restricted"]
 Y_AT_CAP = BUFFER["at_cap"]
+Y_CAUSE = BUFFER["unmet_by_cause_t"]
 
 
 @njit(**JIT)
@@ -113,6 +121,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     y_withheld, y_error = out[Y_WITHHELD][:, q], out[Y_ERROR][:, q]
     y_min_stock, y_restricted = out[Y_MIN_STOCK][q], out[Y_RESTRICTED][:, q]
     y_cap_a, y_cap_r = out[Y_AT_CAP][:, 0, q], out[Y_AT_CAP][:, 1, q]
+    y_cause = out[Y_CAUSE][:, :, q]
+    y_cause[:, :, :] = 0.0
 
     T = y_price_a.shape[0]
     K = demand0.shape[0]
@@ -200,6 +210,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     pool = np.zeros((2, nb))
     outage_f = np.empty((S, nb))
     produced = np.empty((S, nb))
+    wanted_f = np.empty((S, nb))
     util_f = np.empty((S, nb))
     outage_m = np.empty((M, nb))
     mined = np.empty((M, nb))
@@ -229,12 +240,22 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         # 1. output: miners, then refiners limited by feed ------------------------------
         f[MINED : WH_FINAL + 1, :] = 0.0
         f[HOME_MINING : HOME_FINAL + 1, :] = 0.0
+        f[L_OUTAGE : L_CAP + 1, :] = 0.0
         kk[HOME] = 0.0
         outage(t, FINAL, o_stage, o_mask, o_start, o_end, o_on, o_share, outage_f)
         supply(
             final_output, final_cap, seller_alliance, floor_covered, floor_share, outage_f, f,
             produced,
         )  # fmt: skip
+        # what limited the selling stage's supply: baseline output lost to outages, and
+        # output the price called for beyond capacity
+        for s in range(S):
+            resp = f[RESP_A] if seller_alliance[s] else f[RESP_R]
+            capx = f[CAPX_A] if seller_alliance[s] else f[CAPX_R]
+            for j in range(nb):
+                up = fmax(outage_f[s, j], 0.0)
+                f[L_OUTAGE, j] += final_output[s] * (1.0 - up)
+                f[L_CAP, j] += final_output[s] * up * fmax(resp[j] - final_cap[s], 0.0) * capx[j]
         if two_stage:
             outage(t, MINING, o_stage, o_mask, o_start, o_end, o_on, o_share, outage_m)
             supply(mining_output, mining_cap, miner_alliance, not_covered, 0.0, outage_m, f, mined)
@@ -247,7 +268,11 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 act_home[MINING], rerouting, f[WH_MINING], f[HOME_MINING], home_m, w, lost,
                 taken, share,
             )  # fmt: skip
+            wanted_f[:, :] = produced
             refine(ore, feed_cap, feed, f, produced)
+            for s in range(S):
+                for j in range(nb):
+                    f[L_FEED, j] += wanted_f[s, j] - produced[s, j]  # refiners short of feed
         for s in range(S):
             for j in range(nb):
                 f[PRODUCED, j] += produced[s, j]
@@ -291,7 +316,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         # 6. records, prices and 7. the mass balance ----------------------------------
         account(
             t, two_stage, alliance, inv, stock, feed, ts, ps, f, kk, min_stock, y_demand,
-            y_consumption, y_unmet, y_stock,
+            y_consumption, y_unmet, y_stock, y_cause,
         )  # fmt: skip
         if has_floor:
             floor_cost(

@@ -33,7 +33,7 @@ import numpy as np
 
 from critmin.engine.compiled import BLOCK, FINAL, MINING, simulate_blocks
 from critmin.engine.events import MineralEvents, Restriction
-from critmin.engine.outputs import SEGMENTS, TRAJECTORIES
+from critmin.engine.outputs import CAUSES, SEGMENTS, TRAJECTORIES
 from critmin.model import (
     ALLOCATION_CODES,
     DAYS_PER_MONTH,
@@ -449,7 +449,7 @@ def run_kernel(
     mk, group_of = _pack_market(market, events, policies, params)
     ev = _pack_events(market, events, group_of, n, params.withheld_home_share)
     rs = _pack_reserves(policies, K)
-    sizes = {"month": T, "consumer": K, "holder": H, "segment": len(SEGMENTS)}
+    sizes = {"month": T, "consumer": K, "holder": H, "segment": len(SEGMENTS), "cause": len(CAUSES)}
     traj = reuse if reuse is not None and reuse.fits(sizes, n) else Trajectories.allocate(sizes, n)
     if not mk.has_floor:
         traj["floor_cost_usd"][...] = 0.0  # the kernel writes it only under a floor

@@ -99,6 +99,13 @@ QUANTILES = (0.5, 0.95, 0.99)
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: The price segments: buyers inside the alliance, and the rest of the world.
 SEGMENTS = ("alliance", "rest")
+#: What limited supply, the causes unmet demand is attributed to (docs/methods.md,
+#: "What limited supply"): demand the price rationed, then the physical deficit
+#: split pro rata to the month's supply lost to the final-stage restriction, to
+#: outages of the selling stage, to refiners' want of feed (a mining-stage
+#: restriction or outage), and to capacity that capped the price response; with no
+#: such loss, to stocks that could not cover demand.
+CAUSES = ("price", "restriction", "output_outage", "refiners_feed", "capacity", "stocks")
 #: The consumer label of world totals (the last row of a figure's consumer dimension).
 WORLD = "WORLD"
 #: Bins of the fan-chart histograms.
@@ -198,6 +205,10 @@ PER_PATH: tuple[PerPath, ...] = (
         dtype=np.bool_, kept=True,
     ),
     PerPath(
+        "unmet_by_cause_t", _T, ("consumer", "cause"), "t",
+        "unmet demand summed over the horizon, by what limited supply (CAUSES)",
+    ),
+    PerPath(
         "shortfall_t", _F, ("consumer",), "t",
         "unmet demand summed over the horizon", scale=Scale.CUMULATIVE_DEMAND, bins=2000,
     ),
@@ -270,6 +281,11 @@ _STATISTICS: tuple[Output, ...] = (
         "price_cap_binding_share", _S, ("mineral",), "share",
         "share of path-months in which either segment's clearing price is at the numerical "
         "cap", "price_cap_share", _R.MEAN,
+    ),
+    Output(
+        "unmet_by_cause_t", _S, ("mineral", "consumer", "cause"), "t",
+        "mean unmet demand over the horizon by what limited supply: demand priced out, the "
+        "restriction, outages, refiners' feed, capacity, stocks", "unmet_by_cause_t", _R.MEAN,
     ),
     Output(
         "unmet_mean_t", _S, ("mineral", "consumer", "month"), "t/month",
@@ -427,7 +443,7 @@ _EVENT_SAMPLES: tuple[Output, ...] = (
 )  # fmt: skip
 
 #: Sample dims of each trajectory dim (path last; the month moves after the others).
-_SAMPLE_ORDER = ("consumer", "holder", "segment", "month")
+_SAMPLE_ORDER = ("consumer", "holder", "segment", "cause", "month")
 
 
 def _sample_of(p: PerPath) -> Output:

@@ -29,6 +29,7 @@ from numba import njit
 from critmin.engine.events import CHUNK
 from critmin.engine.kernel import Trajectories
 from critmin.engine.outputs import (
+    CAUSES,
     FAN_QUANTILES,
     FIGURES,
     HISTOGRAM_REDUCTIONS,
@@ -456,7 +457,10 @@ class MineralStats:
     ) -> MineralStats:
         """Empty statistics sized for this market."""
         K, H = len(market.consumers), len(policies.reserves)
-        sizes = {"month": horizon, "consumer": K, "holder": H, "segment": len(SEGMENTS)}
+        sizes = {
+            "month": horizon, "consumer": K, "holder": H, "segment": len(SEGMENTS),
+            "cause": len(CAUSES),
+        }  # fmt: skip
         figure_sizes = {**sizes, "consumer": K + 1}  # figures add the world
         shapes = {
             p.name: tuple((figure_sizes if p in FIGURES else sizes)[d] for d in p.dims)

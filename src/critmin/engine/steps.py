@@ -44,10 +44,10 @@ def fmax(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
     PRODUCED, WH_MINING, WH_FINAL, UNSOLD, WANT, DES_A, DES_R, AV_A, AV_R, DES_W, AV_W,
     CONSUMED, RESTOCKED_SUM, BOUGHT_SUM, DRAW_SUM, RELEASED_SUM, LOW, FLOOR_COST,
     HOME_MINING, HOME_FINAL, HOME_LEFT, STK_A, STK_R, TS_IN, PS_OUT, LRD_A, LRD_R,
-    CAPX_A, CAPX_R, PREC,
-) = range(40)  # fmt: skip
+    CAPX_A, CAPX_R, PREC, L_OUTAGE, L_FEED, L_CAP,
+) = range(43)  # fmt: skip
 #: Rows of ``f``.
-F_ROWS = 40
+F_ROWS = 43
 #: Newton steps of the storage clearing price (:func:`clearing`), from last month's,
 #: at most; it stops once the error Newton's quadratic convergence leaves after a
 #: step is estimated below the tolerance (in log price).
@@ -574,9 +574,15 @@ def account(
     y_consumption: np.ndarray,
     y_unmet: np.ndarray,
     y_stock: np.ndarray,
+    y_cause: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Record the month's demand, consumption, unmet demand and reserve stocks; sum
     what the prices and the mass balance need; track the lowest stock.
+
+    Unmet demand is added to ``y_cause`` (consumer, cause) by what limited supply
+    (:data:`critmin.engine.outputs.CAUSES`): the part the price rationed (desired
+    less price-responsive demand), then the rest pro rata to the month's losses
+    (``WH_FINAL``, ``L_OUTAGE``, ``L_FEED``, ``L_CAP``), or to stocks without any.
 
     For the prices, each segment (and the world) sums its desired demand
     (``DES_*``) and what it can draw on next month (``AV_*``): its consumers'
@@ -607,7 +613,19 @@ def account(
             consumption = used[k, j] + draw[k, j] + released[k, j]
             y_demand[t, k, j] = desired[k, j]
             y_consumption[t, k, j] = consumption
-            y_unmet[t, k, j] = fmax(desired[k, j] - consumption, 0.0)
+            u = fmax(desired[k, j] - consumption, 0.0)
+            y_unmet[t, k, j] = u
+            priced = fmin(u, fmax(desired[k, j] - kk[DEMAND, k, j], 0.0))
+            rest = u - priced
+            y_cause[k, 0, j] += priced
+            losses = ((f[WH_FINAL, j] + f[L_OUTAGE, j]) + f[L_FEED, j]) + f[L_CAP, j]
+            if losses > 0:
+                y_cause[k, 1, j] += rest * (f[WH_FINAL, j] / losses)
+                y_cause[k, 2, j] += rest * (f[L_OUTAGE, j] / losses)
+                y_cause[k, 3, j] += rest * (f[L_FEED, j] / losses)
+                y_cause[k, 4, j] += rest * (f[L_CAP, j] / losses)
+            else:
+                y_cause[k, 5, j] += rest
             f[CONSUMED, j] += consumption
             f[RESTOCKED_SUM, j] += restocked[k, j]
             f[BOUGHT_SUM, j] += bought[k, j]

@@ -117,6 +117,8 @@ FORMATS: dict[str, NumberFormat] = {
     "cvar95_without_t": tonnes,
     "cvar95_with_t": tonnes,
     "usd_per_t_removed": _per_tonne,
+    **{c: ".1%" for c in ("price", "restriction", "output_outage", "refiners_feed")},
+    **{c: ".1%" for c in ("capacity", "stocks")},
 }
 
 
@@ -225,6 +227,33 @@ def reserve_holders(ds: xr.Dataset, mineral: str) -> list[str]:
         return []
     target = ds["reserve_target_t"].sel(mineral=mineral)
     return [str(h) for h, t in zip(ds["holder"].values, target.values, strict=True) if t == t]
+
+
+#: Headings of the table of what limited supply (cause -> heading).
+CAUSE_HEADINGS: dict[str, str] = {
+    "mineral": "mineral",
+    "price": "priced out",
+    "restriction": "restriction",
+    "output_outage": "outages",
+    "refiners_feed": "refiners' feed",
+    "capacity": "capacity",
+    "stocks": "stocks (no supply lost)",
+}
+
+
+def cause_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per mineral: the shares of the world's expected unmet demand by what
+    limited supply (:data:`critmin.engine.outputs.CAUSES`; docs/methods.md, "What
+    limited supply"); empty for a run folder written before it was recorded, NaN
+    for a mineral without unmet demand."""
+    if "unmet_by_cause_t" not in ds:
+        return pd.DataFrame(columns=list(CAUSE_HEADINGS))
+    world = ds["unmet_by_cause_t"].sel(consumer=WORLD)
+    total = world.sum("cause")
+    shares = (world / total.where(total > 0)).transpose("mineral", "cause")
+    frame = pd.DataFrame(shares.values, columns=[str(c) for c in ds["cause"].values])
+    frame.insert(0, "mineral", [str(m) for m in ds["mineral"].values])
+    return frame[list(CAUSE_HEADINGS)]
 
 
 #: Headings of the table of what the reserves do.

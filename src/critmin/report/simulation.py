@@ -25,10 +25,12 @@ from critmin.report._html import Figures, table_html, write_page
 from critmin.report.geo import country_codes, geo_assets_script
 from critmin.report.run_charts import fan_figure, reserve_figure, shortfall_map
 from critmin.report.run_tables import (
+    CAUSE_HEADINGS,
     CONSUMER_HEADINGS,
     EFFECT_HEADINGS,
     FORMATS,
     HEADLINE_HEADINGS,
+    cause_table,
     consumer_table,
     has_reserves,
     headline_table,
@@ -208,6 +210,15 @@ withheld volume lowers its price). Months to recovery: mean months until world u
 falls back below the recovery threshold. Costs: means over paths; a reserve's net cost is its
 purchases minus the revenue of its releases (negative when releases earned more), and the
 fiscal cost adds the price floors' cost.</p>
+<h3>What limited supply</h3>
+{table_html(cause_table(ds), formats=FORMATS, headings=CAUSE_HEADINGS)}
+<p class="muted">Shares of the world's expected unmet demand by what limited supply: demand
+priced out (the price rose and buyers took less than they wanted), then the physical deficit
+split in proportion to the supply lost that month to the restriction (at the selling stage),
+to outages, to refiners short of feed (a restriction or outage upstream) and to capacity that
+capped the producers' response to the price; unmet demand in a month with no supply lost is
+demand stocks could not cover (a demand surge, or stocks run down). docs/methods.md, "What
+limited supply".</p>
 <h2 id="map">Who runs short</h2>
 <div class="side"><div class="main">{map_html}
 <p class="muted">Expected shortfall as a share of each consumer's baseline demand over the

@@ -24,6 +24,7 @@ import xarray as xr
 from critmin import __version__
 from critmin.countries import ROW
 from critmin.engine.outputs import (
+    CAUSES,
     FAN_QUANTILES,
     OUTPUTS,
     QUANTILES,
@@ -63,6 +64,7 @@ def _coords(run: RunOutput) -> dict[str, list]:
         "quantile": list(QUANTILES),
         "fan_quantile": list(FAN_QUANTILES),
         "segment": list(SEGMENTS),
+        "cause": list(CAUSES),
         "holder": sorted({p.holder for pol in policies for p in pol.reserves}),
         "producer": producers,
         "path": list(range(run.keep_paths)),
@@ -76,6 +78,7 @@ def _local_coords(market: MineralMarket, policies: MineralPolicies, horizon: int
         "consumer": list(market.consumers),
         "holder": [p.holder for p in policies.reserves],
         "segment": list(SEGMENTS),
+        "cause": list(CAUSES),
         "month": list(range(horizon)),
         "quantile": list(QUANTILES),
         "fan_quantile": list(FAN_QUANTILES),

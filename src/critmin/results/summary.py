@@ -37,7 +37,20 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def _shortfall(row: xr.Dataset) -> dict[str, float | None]:
+def _by_cause(row: xr.Dataset) -> dict[str, float | None]:
+    """Shares of one cell's expected unmet demand by what limited supply (empty
+    without unmet demand, or for a run folder written before it was recorded)."""
+    if "unmet_by_cause_t" not in row:
+        return {}
+    cell = row["unmet_by_cause_t"]
+    total = float(cell.sum())
+    if not total > 0:
+        return {}
+    causes = zip(cell["cause"].values, cell.values, strict=True)
+    return {str(c): _num(float(v) / total) for c, v in causes}
+
+
+def _shortfall(row: xr.Dataset) -> dict[str, Any]:
     """Shortfall figures of one mineral and consumer (or the world)."""
     quantile = row["shortfall_quantile_t"]
     return {
@@ -49,6 +62,7 @@ def _shortfall(row: xr.Dataset) -> dict[str, float | None]:
         "p99_shortfall_t": _num(quantile.sel(quantile=0.99)),
         "cvar95_shortfall_t": _num(row["cvar95_shortfall_t"]),
         "months_to_recovery_mean": _num(row["months_to_recovery_mean"]),
+        "unmet_by_cause_share": _by_cause(row),
     }
 
 
