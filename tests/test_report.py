@@ -15,8 +15,15 @@ from critmin.cli import app
 from critmin.report import simulation_report
 from critmin.report.geo import TOPOJSON_NAME, country_codes, geo_assets_script, topojson
 from critmin.report.run_charts import shortfall_map
-from critmin.report.run_tables import consumer_table, headline_table, reserve_effect_table
+from critmin.report.run_tables import (
+    CAUSE_HEADINGS,
+    cause_table,
+    consumer_table,
+    headline_table,
+    reserve_effect_table,
+)
 from critmin.report.scenario_tables import assumptions_html
+from critmin.results import CAUSES
 
 SCENARIO = """\
 name: report-test
@@ -90,6 +97,7 @@ def test_report_has_fan_charts_map_and_assumptions(report: Path) -> None:
         assert f"{mineral}: strategic reserves" in text
     # what the reserves do: shortfall with and without them on the same draws
     assert "What the reserves do" in text
+    assert "What limited supply" in text
     assert "expected shortfall without reserves t" in text
     assert "price ratio to baseline, alliance" in text
     assert "price ratio to baseline, rest of world" in text
@@ -266,6 +274,22 @@ def test_reserve_effect_table_by_hand() -> None:
     assert world["usd_per_t_removed"] == pytest.approx(-1.0e6 / 12.0)
     # a run without the counterfactual has no such table
     assert reserve_effect_table(tiny_dataset()).empty
+
+
+def test_cause_table_by_hand() -> None:
+    """The world's 40 t of unmet demand: 30 t priced out, 10 t for want of what the
+    restriction withheld, so 75 % and 25 %; the headings follow the causes."""
+    ds = tiny_dataset()
+    values = np.zeros((1, 5, len(CAUSES)))
+    values[0, 4, :2] = [30.0, 10.0]
+    ds["unmet_by_cause_t"] = (("mineral", "consumer", "cause"), values)
+    ds = ds.assign_coords(cause=list(CAUSES))
+    row = cause_table(ds).iloc[0]
+    assert row["mineral"] == "gallium"
+    assert (row["price"], row["restriction"]) == (0.75, 0.25)
+    assert row[["output_outage", "refiners_feed", "capacity", "stocks"]].sum() == 0.0
+    assert list(CAUSE_HEADINGS)[1:] == list(CAUSES)
+    assert cause_table(tiny_dataset()).empty  # a run folder from before the diagnostic
 
 
 def test_consumer_table_and_map_by_hand() -> None:

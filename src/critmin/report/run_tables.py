@@ -15,7 +15,7 @@ import xarray as xr
 
 from critmin.report._html import NumberFormat
 from critmin.report.geo import country_name
-from critmin.results import WORLD
+from critmin.results import CAUSES, WORLD
 
 #: Headings of the headline table (column -> heading).
 HEADLINE_HEADINGS: dict[str, str] = {
@@ -117,8 +117,7 @@ FORMATS: dict[str, NumberFormat] = {
     "cvar95_without_t": tonnes,
     "cvar95_with_t": tonnes,
     "usd_per_t_removed": _per_tonne,
-    **{c: ".1%" for c in ("price", "restriction", "output_outage", "refiners_feed")},
-    **{c: ".1%" for c in ("capacity", "stocks")},
+    **{c: ".1%" for c in CAUSES},
 }
 
 

@@ -9,7 +9,7 @@ compare`` read back.
 
 from __future__ import annotations
 
-from critmin.engine.outputs import WORLD
+from critmin.engine.outputs import CAUSES, WORLD
 from critmin.results.dataset import to_dataset
 from critmin.results.exports import iamc_table, monthly_table
 from critmin.results.folder import (
@@ -23,6 +23,7 @@ from critmin.results.folder import (
 from critmin.results.summary import summary, summary_table
 
 __all__ = [
+    "CAUSES",
     "NETCDF_FILE",
     "SCENARIO_FILE",
     "SUMMARY_FILE",
