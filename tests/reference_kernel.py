@@ -216,8 +216,8 @@ def run_reference_kernel(
     last_r = np.zeros(n)
     # long-run responses per segment (column 0 alliance, 1 rest): log demand factor,
     # two smoothing stages of the log price, log capacity factor
-    lr_d = min(params.long_run_demand_elasticity - eps_d, 0.0)
-    lr_s = max(params.long_run_supply_elasticity - eps_s, 0.0)
+    lr_d = min(market.long_run_demand_elasticity - eps_d, 0.0)
+    lr_s = max(market.long_run_supply_elasticity - eps_s, 0.0)
     z_demand = np.zeros((n, 2))
     stage1 = np.zeros((n, 2))
     stage2 = np.zeros((n, 2))

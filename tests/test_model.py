@@ -231,3 +231,71 @@ def test_consumption_shares_are_taken_on_the_stage_the_dataset_names(world: Worl
     shipped = build_market(world, plain, "rare-earths")
     usa = shipped.consumers.index("USA")
     assert shipped.demand[usa] / shipped.demand.sum() == pytest.approx(expected["mining"])
+
+
+# --- per-mineral market parameters ---------------------------------------------------------
+
+
+def test_market_parameters_come_from_the_scenario_then_the_table_then_the_default(
+    tiny: World, tmp_path: Any
+) -> None:
+    """A package's ``market_parameters`` set gallium's demand elasticity (-0.5,
+    published) and long-run supply elasticity (0.9, calibrated on an event); the
+    scenario's ``market:`` section overrides them, its per-mineral overrides
+    override that, and a parameter no one sets keeps the scenario default."""
+    import shutil
+
+    from critmin.world.load import load_world
+
+    package = tmp_path / "tiny"
+    shutil.copytree(tiny.path, package)
+    pd.DataFrame(
+        [
+            ["gallium", "demand_elasticity", -0.5, "published", "", "", "hand", ""],
+            ["gallium", "long_run_supply_elasticity", 0.9, "calibrated", "ga-ge-2023", "",
+             "hand", ""],
+        ],
+        columns=["mineral", "parameter", "value", "basis", "calibrated_on", "scope",
+                 "source_id", "note"],
+    ).to_csv(package / "market_parameters.csv", index=False)  # fmt: skip
+    # a calibrated value must name an observed event
+    with pytest.raises(CritminError, match="data package has 1 error"):
+        load_world(package)
+    pd.DataFrame(
+        [["ga-ge-2023", "gallium", "price_change_share", "Rotterdam", "2023-07", "2023-12",
+          1.14, "share", "hand", ""]],
+        columns=["event", "mineral", "metric", "market", "period_from", "period_to", "value",
+                 "unit", "source_id", "note"],
+    ).to_csv(package / "observed_responses.csv", index=False)  # fmt: skip
+    world = load_world(package)
+
+    def market(**fields: Any) -> Any:
+        return build_model(world, scenario(minerals=["gallium"], **fields)).markets[0]
+
+    plain = market()
+    assert (plain.demand_elasticity, plain.long_run_supply_elasticity) == (-0.5, 0.9)
+    assert plain.parameter_sources["demand_elasticity"] == "market_parameters: hand (published)"
+    assert plain.parameter_sources["long_run_supply_elasticity"] == (
+        "market_parameters: hand (calibrated on ga-ge-2023)"
+    )
+    default = scenario().market
+    assert plain.supply_elasticity == default.supply_elasticity
+    assert plain.long_run_demand_elasticity == default.long_run_demand_elasticity
+    assert plain.parameter_sources["supply_elasticity"].startswith("default")
+    set_here = market(market={"demand_elasticity": -0.1})
+    assert set_here.demand_elasticity == -0.1
+    assert set_here.parameter_sources["demand_elasticity"] == "scenario: market.demand_elasticity"
+    assert set_here.long_run_supply_elasticity == 0.9  # the table still sets the rest
+    per_mineral = market(
+        market={"demand_elasticity": -0.1, "elasticity_overrides": {"gallium": {"demand": -0.3}}}
+    )
+    assert per_mineral.demand_elasticity == -0.3
+    # the table's values act as the same values set in the scenario, to the last bit
+    events = [ban(["gallium"], ["USA"], start_month=1, duration_months=12)]
+    here = run(world, horizon_months=36, minerals=["gallium"], events=events)
+    same = {"demand_elasticity": -0.5, "long_run_supply_elasticity": 0.9}
+    there = run(tiny, horizon_months=36, minerals=["gallium"], events=events, market=same)
+    bare = run(tiny, horizon_months=36, minerals=["gallium"], events=events)
+    shortfall = "expected_shortfall_t"
+    np.testing.assert_array_equal(here[shortfall].values, there[shortfall].values)
+    assert not np.array_equal(here[shortfall].values, bare[shortfall].values)

@@ -21,7 +21,7 @@ from critmin.countries import ROW
 from critmin.errors import CritminError
 from critmin.scenario import Scenario
 from critmin.world.load import World
-from critmin.world.schema import Stage
+from critmin.world.schema import MARKET_PARAMETER_NAMES, Stage
 from critmin.world.trade import (
     apparent_consumption,
     reattribute_hubs,
@@ -89,6 +89,10 @@ class MineralMarket:
     price_source: str
     demand_elasticity: float
     supply_elasticity: float
+    long_run_demand_elasticity: float = 0.0
+    long_run_supply_elasticity: float = 0.0
+    #: where each per-mineral market parameter came from (parameter -> text)
+    parameter_sources: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -461,6 +465,46 @@ def _consumer_demand(
     return codes, np.array(values), sources
 
 
+#: The per-mineral keys of ``market.elasticity_overrides`` and the parameter each sets.
+_OVERRIDES = {"demand_elasticity": "demand", "supply_elasticity": "supply"}
+
+
+def market_parameters(
+    world: World, scenario: Scenario, mineral: str
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The per-mineral market parameters (``MARKET_PARAMETER_NAMES``) and where each
+    came from, first found of: the scenario's per-mineral ``elasticity_overrides``,
+    a value the scenario's ``market:`` section sets, the package's
+    ``market_parameters`` table, the scenario default (critmin's assumption)."""
+    market = scenario.market
+    override = market.elasticity_overrides.get(mineral, {})
+    rows = world.rows("market_parameters", mineral=mineral)
+    table = {str(r["parameter"]): r for _, r in rows.iterrows()}
+    values: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    for name in MARKET_PARAMETER_NAMES:
+        key = _OVERRIDES.get(name)
+        if key is not None and key in override:
+            values[name] = float(override[key])
+            sources[name] = f"scenario: market.elasticity_overrides.{mineral}.{key}"
+        elif name in market.model_fields_set:
+            values[name] = float(getattr(market, name))
+            sources[name] = f"scenario: market.{name}"
+        elif name in table:
+            row = table[name]
+            values[name] = float(row["value"])
+            how = (
+                f"calibrated on {row['calibrated_on']}"
+                if row["basis"] == "calibrated"
+                else "published"
+            )
+            sources[name] = f"market_parameters: {row['source_id']} ({how})"
+        else:
+            values[name] = float(getattr(market, name))
+            sources[name] = "default: critmin's assumption (docs/methods.md)"
+    return values, sources
+
+
 def _convention(world: World, mineral: str, column: str) -> str | None:
     """The ``market_conventions`` entry of ``mineral`` in ``column`` (None if there is none)."""
     rows = world.rows("market_conventions", mineral=mineral)
@@ -565,7 +609,7 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
     alliance_members = set(countries.expand(market.alliance))
     alliance = np.array([c in alliance_members for c in consumers])
     price, price_source = _base_price(world, scenario, mineral)
-    override = market.elasticity_overrides.get(mineral, {})
+    values, parameter_sources = market_parameters(world, scenario, mineral)
     return MineralMarket(
         mineral=mineral,
         final=final,
@@ -580,8 +624,11 @@ def build_market(world: World, scenario: Scenario, mineral: str) -> MineralMarke
         alliance_members=frozenset(alliance_members),
         base_price_usd_per_kg=price,
         price_source=price_source,
-        demand_elasticity=float(override.get("demand", market.demand_elasticity)),
-        supply_elasticity=float(override.get("supply", market.supply_elasticity)),
+        demand_elasticity=values["demand_elasticity"],
+        supply_elasticity=values["supply_elasticity"],
+        long_run_demand_elasticity=values["long_run_demand_elasticity"],
+        long_run_supply_elasticity=values["long_run_supply_elasticity"],
+        parameter_sources=parameter_sources,
         notes=notes,
     )
 

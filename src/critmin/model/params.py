@@ -33,9 +33,7 @@ class Params:
     leakage_max_share: float
     leakage_spread_rate: float
     stock_sale_share_per_month: float
-    long_run_demand_elasticity: float
     demand_adjustment_months: float
-    long_run_supply_elasticity: float
     supply_response_months: float
     capacity_growth_max_share: float
 
@@ -58,9 +56,7 @@ class Params:
             leakage_max_share=market.leakage_max_share,
             leakage_spread_rate=market.leakage_spread_rate,
             stock_sale_share_per_month=market.stock_sale_share_per_month,
-            long_run_demand_elasticity=market.long_run_demand_elasticity,
             demand_adjustment_months=market.demand_adjustment_months,
-            long_run_supply_elasticity=market.long_run_supply_elasticity,
             supply_response_months=market.supply_response_months,
             capacity_growth_max_share=market.capacity_growth_max_share,
         )

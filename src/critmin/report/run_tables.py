@@ -255,6 +255,27 @@ def cause_table(ds: xr.Dataset) -> pd.DataFrame:
     return frame[list(CAUSE_HEADINGS)]
 
 
+#: Headings of the table of per-mineral market parameters.
+PARAMETER_HEADINGS: dict[str, str] = {
+    "mineral": "mineral",
+    "parameter": "parameter",
+    "value": "value",
+    "source": "from",
+}
+
+
+def parameter_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per mineral and market parameter: the value the run used and where it
+    came from (``summary.json``'s ``market_parameters``; empty for a run folder
+    written before they were recorded)."""
+    rows = [
+        {"mineral": m, "parameter": name, "value": f"{p['value']:g}", "source": p["source"]}
+        for m, figures in summary.get("minerals", {}).items()
+        for name, p in (figures.get("market_parameters") or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=list(PARAMETER_HEADINGS))
+
+
 #: Headings of the table of what the reserves do.
 EFFECT_HEADINGS: dict[str, str] = {
     "mineral": "mineral",

@@ -30,10 +30,12 @@ from critmin.report.run_tables import (
     EFFECT_HEADINGS,
     FORMATS,
     HEADLINE_HEADINGS,
+    PARAMETER_HEADINGS,
     cause_table,
     consumer_table,
     has_reserves,
     headline_table,
+    parameter_table,
     reserve_effect_table,
     reserve_table,
 )
@@ -237,6 +239,13 @@ Nations.</p></div>
 {reserves}
 <h2 id="assumptions">Assumptions</h2>
 {assumptions_html(scenario, summary)}
+<h3>Market parameters by mineral</h3>
+{table_html(parameter_table(summary), headings=PARAMETER_HEADINGS)}
+<p class="muted">The values the run used for each mineral and where each came from: the
+scenario (its market section, or its per-mineral overrides), the data package's
+market_parameters table (a published figure or one calibrated on a named event), or
+critmin's default, an assumption (docs/methods.md, "Default parameters and their
+sources").</p>
 <h3>scenario.yaml</h3>
 <pre>{html.escape(scenario_text)}</pre>
 """

@@ -15,6 +15,7 @@ not have (a consumer it does not serve) is NaN.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -240,6 +241,16 @@ def to_dataset(run: RunOutput) -> xr.Dataset:
             "horizon_months": run.model.horizon,
             "keep_paths": run.keep_paths,
             "paired_paths": run.paired_paths,
+            # each mineral's market parameters and where they came from (JSON text)
+            "market_parameters": json.dumps(
+                {
+                    m.mineral: {
+                        name: {"value": float(getattr(m, name)), "source": source}
+                        for name, source in m.parameter_sources.items()
+                    }
+                    for m in run.model.markets
+                }
+            ),
             "critmin_version": __version__,
             "units": "tonnes of each mineral's final-stage basis; prices as ratios to baseline",
         },

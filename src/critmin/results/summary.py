@@ -10,6 +10,7 @@ Both read nothing but the dataset, so a saved run folder rebuilds them exactly.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -125,6 +126,7 @@ def _reserve_effect(sel: xr.Dataset, consumers: list[str]) -> dict[str, Any] | N
 
 def summary(ds: xr.Dataset) -> dict[str, Any]:
     """The ``summary.json`` content: per mineral and per consumer headline figures."""
+    parameters = json.loads(str(ds.attrs.get("market_parameters") or "{}"))
     minerals: dict[str, Any] = {}
     for m in ds["mineral"].values.tolist():
         sel = ds.sel(mineral=m)
@@ -147,6 +149,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
             "floor_cost_usd": _num(sel["floor_cost_usd"]),
             "withheld_t": _num(sel["withheld_t"]),
             "base_price_usd_per_kg": _num(sel["base_price_usd_per_kg"]),
+            "market_parameters": parameters.get(m, {}),
             "consumers": consumers,
             "reserves": _reserves(sel),
         }

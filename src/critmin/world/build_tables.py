@@ -270,6 +270,7 @@ def assemble(
         "eu_crm_parameters": _curated("eu_crm_parameters"),
         "demand_shares": _curated("demand_shares"),
         "market_conventions": _curated("market_conventions"),
+        "market_parameters": _curated("market_parameters"),
         "observed_responses": _curated("observed_responses"),
     }
     tables["reserves"] = _dedupe_latest(

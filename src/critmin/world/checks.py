@@ -413,6 +413,40 @@ def check_price_series(tables: dict[str, pd.DataFrame]) -> list[Finding]:
     return findings
 
 
+def check_market_parameters(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A calibrated ``market_parameters`` value names the event it was fitted on, one
+    of ``observed_responses``; a published one names none."""
+    parameters = tables.get("market_parameters")
+    if parameters is None or parameters.empty:
+        return []
+    observed = tables.get("observed_responses")
+    events = set(_text(observed["event"])) if observed is not None else set()
+    findings = []
+    for line, basis, event in zip(
+        parameters.index.tolist(),
+        _text(parameters["basis"]),
+        _text(parameters["calibrated_on"]),
+        strict=True,
+    ):
+        if basis == "calibrated" and event not in events:
+            allowed = "an event of observed_responses.csv"
+        elif basis == "published" and event:
+            allowed = "empty for a published value"
+        else:
+            continue
+        findings.append(
+            Finding(
+                "market_parameters",
+                "a calibrated value names the event it was fitted on; a published one none",
+                int(line),
+                "calibrated_on",
+                event,
+                allowed,
+            )
+        )
+    return findings
+
+
 def rounding_tolerance_t(published_t: float) -> float:
     """Half a unit in the last significant digit the published total shows [t].
 
@@ -591,6 +625,7 @@ def check_tables(
         typed[table.name] = coerce(table, frame)
     findings += check_references(raw)
     findings += check_price_series(raw)
+    findings += check_market_parameters(raw)
     if "production" in typed and "production_totals" in typed:
         findings += check_totals(typed["production"], typed["production_totals"])
         findings += check_shares(typed["production"], typed["production_totals"])

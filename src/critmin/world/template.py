@@ -255,6 +255,16 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
         "source_id": _SOURCE,
         "note": "",
     },
+    "market_parameters": {
+        "mineral": "cobalt",
+        "parameter": "demand_elasticity",
+        "value": "-0.2",
+        "basis": "published",
+        "calibrated_on": "",
+        "scope": "short-run price elasticity of refined cobalt demand",
+        "source_id": _SOURCE,
+        "note": "",
+    },
     "observed_responses": {
         "event": "my-event",
         "mineral": "cobalt",

@@ -142,6 +142,56 @@ MARKET_CONVENTIONS = Table(
     optional=True,
 )
 
+#: The simulator's market parameters a package may set per mineral (each a field of
+#: the scenario's ``market:`` section, which overrides it).
+MARKET_PARAMETER_NAMES = (
+    "demand_elasticity",
+    "supply_elasticity",
+    "long_run_demand_elasticity",
+    "long_run_supply_elasticity",
+)
+
+MARKET_PARAMETERS = Table(
+    "market_parameters",
+    "Per-mineral market parameters of the simulator, each published or calibrated on a "
+    "named event; a scenario's market settings override them, and a mineral without a "
+    "value takes the scenario's default.",
+    (
+        _mineral(),
+        Field(
+            "parameter",
+            "string",
+            "The simulator parameter (a scenario market field).",
+            enum=MARKET_PARAMETER_NAMES,
+        ),
+        Field("value", "number", "Its value.", minimum=-10, maximum=10),
+        Field(
+            "basis",
+            "string",
+            "published: a figure of the source; calibrated: fitted by critmin on the "
+            "event in calibrated_on (the fit is in docs/validation.md).",
+            enum=("published", "calibrated"),
+        ),
+        Field(
+            "calibrated_on",
+            "string",
+            "The event (observed_responses.event) a calibrated value was fitted on.",
+            required=False,
+        ),
+        Field(
+            "scope",
+            "string",
+            "What the published figure measures, as the source defines it (metal, "
+            "period, method), when it is not exactly this mineral's market.",
+            required=False,
+        ),
+        _source(),
+        _note(),
+    ),
+    ("mineral", "parameter"),
+    optional=True,
+)
+
 OBSERVED_RESPONSES = Table(
     "observed_responses",
     "Observed price and export-volume responses to historical export restrictions.",
