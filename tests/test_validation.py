@@ -65,6 +65,28 @@ def test_compare_replay_returns_one_replay_side_by_side(world: World) -> None:
         validation.compare_replay("replay-nothing", world)
 
 
+def test_calibration_rows_are_judged_and_counted_apart(checks: tuple[Check, ...]) -> None:
+    """Each comparison is a calibration or a test row (the checks file says which
+    before any fit); a calibration row is still judged, and the summary counts the
+    two apart: test rows per replay and in all, calibration rows on their own line."""
+    import pandas as pd
+
+    from critmin.validation.report import summary_markdown
+
+    fitted = {c.note for c in checks if c.calibration}
+    assert "sets the default withheld_home_share" in fitted
+    table = pd.DataFrame(
+        {
+            "replay": ["r", "r", "r"],
+            "agreement": ["close", "miss", "close"],
+            "role": ["test", "test", "calibration"],
+        }
+    )
+    text = summary_markdown(table, {})
+    assert "| all test rows | | | | 2 | 1 | 0 | 1 |" in text
+    assert "| calibration rows | | | | 1 | 1 | 0 | 0 |" in text
+
+
 def test_every_replay_has_checks_and_every_check_a_replay(checks: tuple[Check, ...]) -> None:
     names = {r.scenario for r in validation.REPLAYS}
     assert {c.replay for c in checks} == names

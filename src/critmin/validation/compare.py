@@ -319,7 +319,8 @@ def comparison_table(
                 "simulated": simulated,
                 "low": low,
                 "high": high,
-                "agreement": "calibration" if check.calibration else judged,
+                "agreement": judged,
+                "role": "calibration" if check.calibration else "test",
                 "sources": sources,
                 "note": check.note,
             }

@@ -79,7 +79,7 @@ def markdown_table(table: pd.DataFrame) -> str:
             f"{r['window']} ({r['base']})",
             _fmt(float(r["observed"]), kind),
             _fmt(float(r["simulated"]), kind) + spread,
-            str(r["agreement"]),
+            str(r["agreement"]) + (" (calibration)" if r["role"] == "calibration" else ""),
             f"`{r['sources']}`{table_name}",
             str(r["note"]),
         ]
@@ -88,15 +88,18 @@ def markdown_table(table: pd.DataFrame) -> str:
 
 
 def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
-    """Counts of agreement per replay (calibration rows excluded), and the run settings."""
+    """Counts of agreement per replay on the test rows, the calibration rows' counts
+    apart, and the run settings."""
     lines = [
         f"Each replay: {PATHS} paths, seed {SEED}, the shipped dataset; simulated prices "
-        "are medians over paths; rows used for calibration are not counted.",
+        "are medians over paths. Test rows are counted per replay; the rows a parameter "
+        "was fitted on (calibration) are counted apart, on the last line.",
         "",
         "| replay | event | month 0 | months | tests | close | direction | miss |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    tests = table[table["agreement"] != "calibration"]
+    tests = table[table["role"] == "test"]
+    fitted = table[table["role"] == "calibration"]
 
     def counts(part: pd.DataFrame) -> str:
         n = part["agreement"].value_counts()
@@ -109,7 +112,8 @@ def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
             f"{run.scenario.horizon_months} | {len(part)} "
             f"| {counts(part)} |"
         )
-    lines.append(f"| all | | | | {len(tests)} | {counts(tests)} |")
+    lines.append(f"| all test rows | | | | {len(tests)} | {counts(tests)} |")
+    lines.append(f"| calibration rows | | | | {len(fitted)} | {counts(fitted)} |")
     return "\n".join(lines) + "\n"
 
 
