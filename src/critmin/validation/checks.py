@@ -45,6 +45,7 @@ REPLAYS: tuple[Replay, ...] = (
     Replay("replay-us-ban-2024", "2024-09", "Antimony licensing and the US ban, 2024-25"),
     Replay("replay-ree-licences-2025", "2025-04", "Rare-earth licences, April 2025"),
     Replay("replay-japan-controls-2026", "2026-01", "Dual-use controls on Japan, 2026"),
+    Replay("replay-graphite-2023", "2023-11", "Graphite licensing, December 2023"),
 )
 
 
