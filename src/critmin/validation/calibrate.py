@@ -128,7 +128,7 @@ def _fit(
     observed, kind, _ = _observed(target, world)
     rows = []
     for value in grid:
-        run = run_replay(replay, world, scenario_dir, **{parameter: value})
+        run = run_replay(replay, world, scenario_dir, market={parameter: value})
         simulated, _, _ = _simulated(target, run, kind)
         error = abs(math.log(outcome(simulated, kind) / outcome(observed, kind)))
         rows.append({column: value, "observed": observed, "simulated": simulated, "error": error})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +67,7 @@ def run_replay(
     world: World | None = None,
     scenario_dir: Path = SCENARIO_DIR,
     *,
-    demand_elasticity: float | None = None,
-    withheld_home_share: float | None = None,
+    market: Mapping[str, float] | None = None,
 ) -> ReplayRun:
     """Run a replay.
 
@@ -80,12 +79,10 @@ def run_replay(
         The dataset; the shipped one when None.
     scenario_dir
         Folder of the scenario files.
-    demand_elasticity
-        Overrides the scenario's short-run demand elasticity [-] (for the
-        calibration experiment); None keeps the scenario's.
-    withheld_home_share
-        Overrides the scenario's share of withheld volume offered at home [-]
-        (for the grid that sets its default); None keeps the scenario's.
+    market
+        ``market:`` settings to override, by field name (the calibration
+        experiment's demand elasticity, the grid of ``withheld_home_share``,
+        the sensitivity table); None keeps the scenario's.
     """
     world = load_world() if world is None else world
     path = scenario_dir / f"{replay.scenario}.yaml"
@@ -96,17 +93,9 @@ def run_replay(
             allowed="a checkout with the scenarios/ folder, or scenario_dir=...",
         )
     scenario = load_scenario(path)
-    overrides = {
-        name: value
-        for name, value in (
-            ("demand_elasticity", demand_elasticity),
-            ("withheld_home_share", withheld_home_share),
-        )
-        if value is not None
-    }
-    if overrides:
-        market = scenario.market.model_copy(update=overrides)
-        scenario = scenario.model_copy(update={"market": market})
+    if market:
+        settings = scenario.market.model_copy(update=dict(market))
+        scenario = scenario.model_copy(update={"market": settings})
     run = _simulate(world, scenario)
     return ReplayRun(replay, scenario, to_dataset(run), {m.mineral: m for m in run.model.markets})
 

@@ -228,7 +228,8 @@ def calibration_markdown(
         lines.append(
             f"| {value:g}{mark} | {_fmt(obs, 'change')} | {_fmt(sim, 'change')} | {error:.2f} |"
         )
-    runs = {r.scenario: run_replay(r, world, scenario_dir, demand_elasticity=best) for r in REPLAYS}
+    fit = {"demand_elasticity": best}
+    runs = {r.scenario: run_replay(r, world, scenario_dir, market=fit) for r in REPLAYS}
     fitted = comparison_table(runs, world, checks, PRICE_QUANTITIES)
     before = default[default["quantity"].isin(PRICE_QUANTITIES)].reset_index(drop=True)
     out = [
@@ -248,6 +249,63 @@ def calibration_markdown(
             f"{d['agreement']} -> {c['agreement']} |"
         )
     return "\n".join(lines) + "\n", "\n".join(out) + "\n"
+
+
+#: The three market parameters that move the replays' peak prices most, from a
+#: screening of ten (each halved and doubled, 64 paths; mean over the replays of
+#: the absolute log ratio of the first mineral's mean peak outside price): demand
+#: elasticity 0.68, long-run demand elasticity 0.56, the leakage limit 0.37 (then
+#: consumers' stock days 0.28, the stock-demand elasticity 0.25, the long-run
+#: supply elasticity 0.23; re-routing and the precautionary share below 0.02).
+SENSITIVITY: tuple[tuple[str, float, float], ...] = (
+    ("demand_elasticity", -0.1, -0.4),
+    ("long_run_demand_elasticity", -0.3, -1.2),
+    ("leakage_max_share", 0.15, 0.6),
+)
+
+
+def _headline(run: ReplayRun) -> float:
+    """A replay's headline price: its first mineral's mean peak price ratio outside China."""
+    ds = run.dataset
+    mineral = str(ds["mineral"].values[0])
+    return float(ds["peak_price_ratio_mean"].sel(mineral=mineral, segment="alliance"))
+
+
+def _score(table: pd.DataFrame) -> str:
+    tests = table[table["role"] == "test"]
+    return f"{int((tests['agreement'] == 'close').sum())}/{len(tests)}"
+
+
+def sensitivity_markdown(
+    world: World,
+    checks: tuple[Check, ...],
+    table: pd.DataFrame,
+    runs: dict[str, ReplayRun],
+    scenario_dir: Path = SCENARIO_DIR,
+) -> str:
+    """Each replay's test score (close of its test rows) and headline price at the
+    defaults and with each :data:`SENSITIVITY` parameter at its low and high value."""
+    header = "| replay | defaults | " + " | ".join(
+        f"`{name}` {lo:g} | `{name}` {hi:g}" for name, lo, hi in SENSITIVITY
+    )
+    lines = [
+        "Test score: close rows of the replay's test rows; peak: its first mineral's mean "
+        "peak price ratio outside China.",
+        "",
+        header + " |",
+        "|---|---|" + "---|" * (2 * len(SENSITIVITY)),
+    ]
+    for replay in REPLAYS:
+        name = replay.scenario
+        mine = table[table["replay"] == name]
+        cells = [f"`{name}`", f"{_score(mine)}, peak {_headline(runs[name]):.2f}"]
+        for parameter, lo, hi in SENSITIVITY:
+            for value in (lo, hi):
+                run = run_replay(replay, world, scenario_dir, market={parameter: value})
+                scored = comparison_table({name: run}, world, checks)
+                cells.append(f"{_score(scored)}, peak {_headline(run):.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> dict[str, str]:
@@ -279,6 +337,7 @@ def sections(world: World | None = None, scenario_dir: Path = SCENARIO_DIR) -> d
     out["calibration-grid"], out["calibrated"] = calibration_markdown(
         world, table, checks, scenario_dir
     )
+    out["sensitivity"] = sensitivity_markdown(world, checks, table, runs, scenario_dir)
     out["eu-supply-risk"] = eu_sr_markdown(risk.eu_sr_comparison(world))
     out["us-nir"] = nir_markdown(risk.nir_table(world, "USA"))
     return out
