@@ -577,4 +577,5 @@ def _clearing(
         step = np.divide(_log(total) - target, slope, out=np.zeros_like(x), where=slope < 0)
         x = np.where(done, x, np.clip(x - step * total, -cap, cap))
     x = np.where(available <= 0, cap, x)
-    return np.where(demand + stocks <= 0, 0.0, x)
+    # an empty segment (below 1e-200 t, clear of subnormal figures) stays at baseline
+    return np.where(demand + stocks <= 1e-200, 0.0, x)

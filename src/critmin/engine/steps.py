@@ -53,6 +53,9 @@ F_ROWS = 43
 #: step is estimated below the tolerance (in log price).
 CLEARING_STEPS = 12
 CLEARING_TOLERANCE = 1e-11
+#: Demand plus stocks [t] at or below which a segment is empty (its price stays at
+#: baseline): far below any real quantity, far above the subnormal range.
+EMPTY = 1e-200
 # Rows of the per-consumer work array ``kk`` (K, paths each).
 (
     OFFERED, DESIRED, DEMAND, RESTOCK_REQ, BUY_TOTAL, USED, RESTOCKED, BOUGHT, REQUEST, SERVED,
@@ -664,11 +667,13 @@ def clearing(
     at most :data:`CLEARING_STEPS` Newton steps on the log of the left side, from
     ``x`` (last month's), each kept within +-``log_cap``, stopping once the
     error left after a step is estimated below :data:`CLEARING_TOLERANCE`.
-    ``log_cap`` when nothing is available, 0 when nothing is wanted; with
+    ``log_cap`` when nothing is available, 0 when nothing is wanted (demand and
+    stocks below :data:`EMPTY`, so that a subnormal figure, which compiled code
+    may flush to zero, cannot decide the price of an empty segment); with
     neither demand nor stocks responding to the price, +-``log_cap`` as they
     exceed what is available (by more than 1e-9 of it; else ``x``).
     """
-    if demand + stocks <= 0:
+    if demand + stocks <= EMPTY:
         return 0.0
     if available <= 0:
         return log_cap
