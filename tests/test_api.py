@@ -106,6 +106,8 @@ def test_bad_input_raises_a_clear_error(tmp_path: Path) -> None:
     model = critmin.build_model(world, SCENARIO)
     with pytest.raises(critmin.CritminError, match="paths must be at least 1"):
         critmin.simulate(model, paths=0)
+    with pytest.raises(critmin.CritminError, match="counterfactual_paths must be 0 or more"):
+        critmin.simulate(model, counterfactual_paths=-1)
     with pytest.raises(critmin.CritminError, match="unknown mineral"):
         critmin.sources_for(world, "galium")
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from critmin.engine.backend import Backend
-from critmin.engine.run import DEFAULT_BATCH, warm_up
+from critmin.engine.run import COUNTERFACTUAL_PATHS, DEFAULT_BATCH, warm_up
 from critmin.engine.run import simulate as _simulate_model
 from critmin.errors import CritminError
 from critmin.model import Model
@@ -132,6 +132,7 @@ def simulate(
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    counterfactual_paths: int = COUNTERFACTUAL_PATHS,
 ) -> Results:
     """Simulate a model and label the results.
 
@@ -150,12 +151,22 @@ def simulate(
         Paths per batch and threads: memory and speed only, never the results.
     progress
         Called with the number of paths done after each batch.
+    counterfactual_paths
+        Paths on which each mineral with strategic reserves is also simulated
+        without them, for the paired comparison of what the reserves do
+        (``reserve_effect`` in the summary) [paths]; 0 skips it.
     """
     if paths is not None and paths < 1:
         raise CritminError("paths must be at least 1", where="paths", given=str(paths))
     if keep_paths < 0:
         raise CritminError(
             "keep_paths must be 0 or more", where="keep_paths", given=str(keep_paths)
+        )
+    if counterfactual_paths < 0:
+        raise CritminError(
+            "counterfactual_paths must be 0 or more",
+            where="counterfactual_paths",
+            given=str(counterfactual_paths),
         )
     run = _simulate_model(
         model,
@@ -166,6 +177,7 @@ def simulate(
         batch_size=batch_size,
         progress=progress,
         workers=workers,
+        counterfactual_paths=counterfactual_paths,
     )
     return Results.from_run(run)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,12 +176,18 @@ class _Drawn:
 
 def empty_stats(model: Model) -> list[MineralStats]:
     """Empty statistics for each of the model's minerals."""
-    return [
-        MineralStats.create(
-            m, p, model.horizon, model.max_surge_share, model.params.max_price_ratio
+    return list(stats_of(model, range(len(model.markets))).values())
+
+
+def stats_of(model: Model, minerals: Iterable[int]) -> dict[int, MineralStats]:
+    """Empty statistics for the given minerals of the model, by index."""
+    return {
+        i: MineralStats.create(
+            model.markets[i], model.policies[i], model.horizon, model.max_surge_share,
+            model.params.max_price_ratio,
         )
-        for m, p in zip(model.markets, model.policies, strict=True)
-    ]
+        for i in minerals
+    }  # fmt: skip
 
 
 class BatchRunner:
@@ -204,7 +210,7 @@ class BatchRunner:
         self.seed = seed
         self.keep = keep
         self.templates = empty_stats(model)
-        self.bare_templates = empty_stats(self.bare_model)
+        self.bare_templates = stats_of(self.bare_model, bare)
         self.pool = BufferPool()
         self._lock = threading.Lock()
         self._events: dict[tuple[int, ...], _Drawn] = {}
@@ -358,8 +364,8 @@ def simulate(
         paired_chunks = 0
     runner = BatchRunner(model, n_paths, run_seed, keep, bare, paired_chunks)
     stats = empty_stats(model)
-    without = {i: s for i, s in enumerate(empty_stats(runner.bare_model)) if i in bare}
-    with_ = {i: s for i, s in enumerate(empty_stats(model)) if i in bare}
+    without = stats_of(runner.bare_model, bare)
+    with_ = stats_of(model, bare)
     engine = backend if backend is not None else Threads(workers)
     plan = batches(n_paths, batch_size, paired_chunks)
     order = sorted(

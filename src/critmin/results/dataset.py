@@ -95,12 +95,11 @@ def _statistic(run: RunOutput, i: int, o: Output) -> Local:
     assert o.reduction is not None
     market, policies = run.model.markets[i], run.model.policies[i]
     p = per_path(o.source)
-    stats = run.stats[i]
-    if o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED):
-        pairs = run.without_reserves if o.kind == OutputKind.COUNTERFACTUAL else run.with_reserves
-        stats = pairs.get(i, stats)
+    paired = o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED)
+    pairs = run.without_reserves if o.kind == OutputKind.COUNTERFACTUAL else run.with_reserves
+    stats = pairs.get(i, run.stats[i]) if paired else run.stats[i]
     value = stats.statistic(o.source, o.reduction)
-    if o.kind in (OutputKind.COUNTERFACTUAL, OutputKind.PAIRED) and i not in run.with_reserves:
+    if paired and i not in pairs:  # no reserves, no comparison (the run's own shape)
         value = np.full(np.shape(value), np.nan)
     dims = p.dims
     if o.reduction == Reduction.TOTAL:
