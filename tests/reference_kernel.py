@@ -69,7 +69,8 @@ def _restrict(
     ``leakage`` share of that still arrives, raised toward
     ``params.leakage_max_share`` as the log price spread ``spread`` (P,) widens.
     Up to ``rerouting`` of the other groups' sales to non-targets is redirected to
-    the targets, and the
+    the targets, rising as ``1 - exp(-params.rerouting_spread_rate * spread)``
+    (the full ``rerouting`` when that rate is None), and the
     imposer's blocked volume replaces it at the non-targets; the rest of the
     blocked volume is withheld (unsold by the imposer), and ``home_share`` of it
     is offered to the imposer's own buyers, pro rata to ``weight``.
@@ -82,7 +83,11 @@ def _restrict(
             continue
         pull = 1.0 - np.exp(-params.leakage_spread_rate * spread)
         leak = r.leakage + (np.maximum(params.leakage_max_share, r.leakage) - r.leakage) * pull
-        factor = np.where(active, r.severity * (1.0 - leak), 0.0)
+        severity = r.severity
+        if r.half_life is not None:  # relaxing toward the floor as licences are granted
+            age = month - r.window.start
+            severity = r.floor + (r.severity - r.floor) * np.power(0.5, age / r.half_life)
+        factor = np.where(active, severity * (1.0 - leak), 0.0)
         target = r.targets
         lost = flows[:, g, :] * target[None, :] * factor[:, None]  # (P, K)
         flows[:, g, :] -= lost
@@ -91,7 +96,9 @@ def _restrict(
         others[g] = False
         from_others = flows[:, others, :]  # (P, G-1, K)
         available = (from_others * (~target)[None, None, :]).sum(axis=(1, 2))
-        moved = np.minimum(rerouting * available, need)
+        rate = params.rerouting_spread_rate
+        reroute = rerouting * (1.0 if rate is None else -np.expm1(-rate * spread))
+        moved = np.minimum(reroute * available, need)
         # targets receive `moved` from the other groups, pro rata to what they lost
         to_target = lost * np.divide(moved, need, out=np.zeros_like(need), where=need > 0)[:, None]
         frac = np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)
@@ -362,8 +369,18 @@ def run_reference_kernel(
         # desired stocks fall with the price; allied buyers want more while restricted
         # allied buyers want more stock while a restriction withholds supply
         allied_d0 = market.demand[alliance].sum()
-        at_risk = np.minimum(withheld / allied_d0, 1.0) if allied_d0 > 0 else np.zeros(n)
-        precaution = np.where(split, params.precautionary_share * at_risk, 0.0)
+        # and from an announcement to the start, for the volume it would block
+        risk = np.where(split, withheld, 0.0)
+        for r in events.restrictions:
+            if r.announced >= 0:
+                waiting = r.window.on & (r.announced <= t) & (t < r.window.start)
+                base = market.flows if r.stage == market.final.stage else market.feed_flows
+                blocked = float(
+                    base[np.asarray(r.imposer, bool)][:, r.targets[: base.shape[1]]].sum()
+                )
+                risk = risk + np.where(waiting, r.severity * blocked, 0.0)
+        at_risk = np.minimum(risk / allied_d0, 1.0) if allied_d0 > 0 else np.zeros(n)
+        precaution = params.precautionary_share * at_risk
         extra = np.where(alliance[None, :], precaution[:, None], 0.0)
         aim = inv_target[None, :] * (1.0 + extra) * np.power(np.maximum(price_k, 1e-9), -eta)
         restock_req = np.clip(np.minimum(restock_max[None, :], aim - inv), 0.0, None)
@@ -470,7 +487,7 @@ def run_reference_kernel(
         log_a = np.where(
             split,
             _clearing(des_a, stocks_a, av_a, last_a, eps_d, eta, cap),
-            _clearing(des_a + des_r, normal_a + normal_r, av_a + av_r, last_a, eps_d, eta, cap),
+            _clearing(des_a + des_r, stocks_a + normal_r, av_a + av_r, last_a, eps_d, eta, cap),
         )
         log_r = np.where(split, _clearing(des_r, normal_r, av_r, last_r, eps_d, eta, cap), log_a)
         last_a, last_r = log_a, log_r

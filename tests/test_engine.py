@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from builders import ban, run, scenario
 from critmin.engine.run import simulate
 from critmin.model import DAYS_PER_MONTH, build_market, build_model
 from critmin.results import to_dataset
+from critmin.scenario import ScenarioError
 from critmin.world.load import World, load_world
 
 #: No price response of demand or supply, short- or long-run, and no buffer beyond
@@ -26,6 +28,7 @@ STATIC = {
     "trader_stock_days": 0.0,
     "leakage_max_share": 0.0,
     "precautionary_share": 0.0,
+    "rerouting_spread_rate": None,
 }
 
 
@@ -101,6 +104,66 @@ def test_full_rerouting_sends_all_other_supply_to_the_target(tiny: World) -> Non
     assert usa_unmet(ds) == pytest.approx(32 / 12, rel=1e-12)
     # ROW is made whole by China's re-routed volume
     assert float(ds["expected_shortfall_t"].sel(mineral="gallium", consumer="ROW")) == 0.0
+
+
+def test_rerouting_waits_for_the_price_spread(tiny: World) -> None:
+    """Re-routing follows the spread: none in the first month, then
+    ``1 - exp(-rate * spread)`` of the other suppliers' sales to non-targets.
+
+    No stocks, so the USA's unmet demand is its gap. Month 0: no spread yet, so
+    the USA loses China's 19/12 * 98/99 t as without re-routing. Month 1: the
+    spread s = log(p_alliance / p_rest) in force moves JPN's 80/99 and ROW's 1 t a
+    year at most, in the share 1 - exp(-0.5 s) (re-routing share 1).
+    """
+    market = {**STATIC, "inventory_days": 0.0, "producer_stock_days": 0.0}
+    market.update({"rerouting_share": 1.0, "rerouting_spread_rate": 0.5})
+    ds = run(tiny, events=[ban(["gallium"], ["USA"])], market=market)
+    unmet = ds["unmet_mean_t"].sel(mineral="gallium", consumer="USA").values
+    gap = 19 / 12 * 98 / 99
+    assert unmet[0] == pytest.approx(gap, rel=1e-12)
+    fan = ds["price_ratio_fan"].sel(mineral="gallium", fan_quantile=0.5, month=1)
+    spread = math.log(float(fan.sel(segment="alliance")) / float(fan.sel(segment="rest")))
+    assert spread > 1.0  # the USA short, China's market glutted
+    moved = (1.0 - math.exp(-0.5 * spread)) * (80 / 99 + 1) / 12
+    assert unmet[1] == pytest.approx(gap - moved, rel=1e-9)
+
+
+def test_an_announcement_acts_only_through_precautionary_stocks(tiny: World) -> None:
+    """Announced in month 0, a US ban starting in month 2 changes nothing when buyers
+    take no precaution; with precaution, prices rise before the start and the stocks
+    built meanwhile leave the USA less short once the ban bites."""
+    ev = ban(["gallium"], ["USA"], start_month=2)
+    said = {**ev, "announced_month": 0}
+    calm = {"precautionary_share": 0.0}
+    quiet, told = (run(tiny, events=[e], market=calm, horizon_months=6) for e in (ev, said))
+    for name in ("unmet_mean_t", "price_ratio_fan", "consumption_mean_t"):
+        xr.testing.assert_identical(quiet[name], told[name])
+    wary = {"precautionary_share": 1.0}
+    quiet, told = (run(tiny, events=[e], market=wary, horizon_months=6) for e in (ev, said))
+    fan = {k: d["price_ratio_fan"].sel(mineral="gallium", segment="alliance", fan_quantile=0.5)
+           for k, d in (("quiet", quiet), ("told", told))}  # fmt: skip
+    assert float(fan["quiet"].sel(month=1)) == 1.0  # nothing has happened yet
+    assert float(fan["told"].sel(month=1)) > 1.0  # buyers stock up on the news
+    assert usa_unmet(told) < usa_unmet(quiet)
+
+
+def test_an_announcement_after_the_start_is_refused() -> None:
+    with pytest.raises(ScenarioError) as error:
+        scenario(events=[ban(["gallium"], ["USA"], start_month=2, announced_month=3)])
+    (problem,) = error.value.problems
+    assert problem.startswith("events[0]")
+    assert "announced_month 3 is after the earliest start_month 2 (allowed: 0 to 2)" in problem
+
+
+def test_a_relaxing_severity_halves_its_excess_each_half_life(tiny: World) -> None:
+    """Severity 1 relaxing toward 0.5 with a half-life of one month blocks
+    1, 0.75, 0.625 of China's sales to the USA (19/12 * 98/99 t a month); with no
+    stocks and no re-routing the USA is short by exactly that."""
+    market = {**STATIC, "inventory_days": 0.0, "rerouting_share": 0.0}
+    event = ban(["gallium"], ["USA"], severity_half_life_months=1, severity_floor_share=0.5)
+    ds = run(tiny, events=[event], market=market)
+    unmet = ds["unmet_mean_t"].sel(mineral="gallium", consumer="USA").values
+    assert unmet == pytest.approx(19 / 12 * 98 / 99 * np.array([1.0, 0.75, 0.625]), rel=1e-12)
 
 
 def test_leakage_lets_half_the_blocked_volume_through(tiny: World) -> None:

@@ -117,6 +117,17 @@ def restrictions(draw: st.DrawFn, minerals: list[str], horizon: int) -> dict[str
     }
     if stage is not None:
         event["stage"] = stage
+    start = event["start_month"]
+    earliest = start if isinstance(start, int) else start["low"]
+    if draw(st.booleans()):
+        event["announced_month"] = draw(st.integers(0, earliest))
+    if draw(st.booleans()):  # a severity that relaxes toward a floor
+        severity = event["severity_share"]
+        lowest = severity if isinstance(severity, float) else severity["low"]
+        event["severity_half_life_months"] = draw(
+            st.one_of(st.floats(0.5, 24.0), st.just({"dist": "uniform", "low": 1, "high": 12}))
+        )
+        event["severity_floor_share"] = draw(st.floats(0.0, 1.0)) * lowest
     return event
 
 
@@ -260,6 +271,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "price_adjustment_share": draw(st.floats(0.05, 1.0)),
             "max_price_ratio": draw(st.floats(1.5, 20.0)),
             "rerouting_share": draw(st.floats(0.0, 1.0)),
+            "rerouting_spread_rate": draw(st.one_of(st.none(), st.floats(0.0, 5.0))),
             "withheld_home_share": draw(st.floats(0.0, 1.0)),
             "inventory_days": inventory_days,
             "restock_share_per_month": draw(st.floats(0.0, 0.5)),
@@ -366,7 +378,16 @@ def everything(**overrides: Any) -> Scenario:
         "minerals": ["gallium", "graphite", "rare-earths", "cobalt"],
         "market": {"consumers": {"JPN": JAPAN}},
         "events": [
-            {**ban, "imposer": ["CHN"], "minerals": ["gallium", "graphite"], "targets": ["all"]},
+            {
+                **ban,
+                "imposer": ["CHN"],
+                "minerals": ["gallium", "graphite"],
+                "targets": ["all"],
+                "announced_month": 1,
+                "start_month": 3,
+                "severity_half_life_months": 6,
+                "severity_floor_share": 0.3,
+            },
             {
                 **ban,
                 "imposer": ["CHN"],

@@ -100,7 +100,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     precaution, trader0, normal_a, normal_r = mk[30], mk[31], mk[32], mk[33]
     producer0, leak_max, leak_rate, sale_share = mk[34], mk[35], mk[36], mk[37]
     lr_demand, demand_rate, lr_supply, supply_rate = mk[38], mk[39], mk[40], mk[41]
-    log_growth, allied_demand = mk[42], mk[43]
+    log_growth, allied_demand, reroute_rate = mk[42], mk[43], mk[44]
     members, shares, initial, target, trigger_price, trigger_short = rs[0:6]
     max_release, allocation, buy_below, max_buy, budget = rs[6:11]
     # this block's paths only (indexing [..., p0 + j] would cost a sign check per access)
@@ -112,7 +112,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     o_start, o_end, o_on, o_share = ev[10][:, q], ev[11][:, q], ev[12][:, q], ev[13][:, q]
     u_mask = ev[14]
     u_start, u_end, u_on, u_share = ev[15][:, q], ev[16][:, q], ev[17][:, q], ev[18][:, q]
-    r_home = ev[19]
+    r_home, r_announced, r_exposure = ev[19], ev[20], ev[21]
+    r_half, r_floor = ev[22][:, q], ev[23][:, q]
     y_demand, y_consumption = out[Y_DEMAND][:, :, q], out[Y_CONSUMPTION][:, :, q]
     y_unmet, y_stock = out[Y_UNMET][:, :, q], out[Y_STOCK][:, :, q]
     y_price_a, y_price_r = out[Y_PRICE][:, 0, q], out[Y_PRICE][:, 1, q]
@@ -148,6 +149,8 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     on_group = np.zeros((most, nb), np.int64)
     on_severity = np.zeros((most, nb))
     on_leakage = np.zeros((most, nb))
+    on_half = np.zeros((most, nb))
+    on_floor = np.zeros((most, nb))
     on_mask = np.zeros((most, B, nb))
     on_home = np.zeros((most, B, nb))
     n_on[:] = 0
@@ -161,15 +164,33 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
                 on_group[i, j] = r_group[r]
                 on_severity[i, j] = r_severity[r, j]
                 on_leakage[i, j] = r_leakage[r, j]
+                on_half[i, j] = r_half[r, j]
+                on_floor[i, j] = r_floor[r, j]
                 for k in range(B):
                     on_mask[i, k, j] = 1.0 if r_target[r, k] else 0.0
                     on_home[i, k, j] = r_home[r, k]
                 n_on[j] = i + 1
+    # announced restrictions (each path's, from the announcement to the start)
+    n_ann = 0
+    for r in range(R):
+        if r_announced[r] >= 0:
+            n_ann += 1
+    ann_r = np.zeros(n_ann, np.int64)
+    n_ann = 0
+    for r in range(R):
+        if r_announced[r] >= 0:
+            ann_r[n_ann] = r
+            n_ann += 1
+    ann = np.zeros(nb)
     n_act = np.zeros((2, nb), np.int64)
     act_severity = np.zeros((2, most, nb))
     act_leakage = np.zeros((2, most, nb))
+    act_start = np.zeros((2, most, nb))
+    act_half = np.zeros((2, most, nb))
+    act_floor = np.zeros((2, most, nb))
     act_factor = np.zeros((2, most, nb))
     spread = np.zeros(nb)
+    reroute = np.zeros(nb)
     act_group = np.zeros((2, most, nb), np.int64)
     act_mask = np.zeros((2, most, B, nb))
     act_home = np.zeros((2, most, B, nb))
@@ -226,13 +247,16 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
 
     for t in range(T):
         activity(
-            t, n_on, on_start, on_end, on_stage, on_severity, on_leakage, on_group, on_mask,
-            on_home, change, n_act, act_severity, act_leakage, act_group, act_mask, act_home,
-            split,
+            t, n_on, on_start, on_end, on_stage, on_severity, on_leakage, on_half, on_floor,
+            on_group, on_mask, on_home, change, n_act, act_severity, act_leakage, act_start,
+            act_half, act_floor, act_group, act_mask, act_home, split,
         )  # fmt: skip
         for j in range(nb):
             spread[j] = fmax(lp_a[j] - lp_r[j], 0.0)
-        factors(n_act, act_severity, act_leakage, spread, leak_max, leak_rate, act_factor)
+        factors(
+            t, n_act, act_severity, act_leakage, act_start, act_half, act_floor, spread,
+            leak_max, leak_rate, rerouting, reroute_rate, act_factor, reroute,
+        )  # fmt: skip
         powers(
             lp_a, lp_r, pr_a, pr_r, eps_s, eps_d, eta, log_floor, has_floor, alliance, lr, f, kk
         )  # fmt: skip
@@ -265,7 +289,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             by_group(mined, mining_output, mining_group, feed0, util_m, ore)
             restrict(
                 ore, n_act[MINING], act_factor[MINING], act_group[MINING], act_mask[MINING],
-                act_home[MINING], rerouting, f[WH_MINING], f[HOME_MINING], home_m, w, lost,
+                act_home[MINING], reroute, f[WH_MINING], f[HOME_MINING], home_m, w, lost,
                 taken, share,
             )  # fmt: skip
             wanted_f[:, :] = produced
@@ -281,7 +305,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         by_group(produced, final_output, final_group, flows0, util_f, flows)
         restrict(
             flows, n_act[FINAL], act_factor[FINAL], act_group[FINAL], act_mask[FINAL],
-            act_home[FINAL], rerouting, f[WH_FINAL], f[HOME_FINAL], kk[HOME], w, lost, taken,
+            act_home[FINAL], reroute, f[WH_FINAL], f[HOME_FINAL], kk[HOME], w, lost, taken,
             share,
         )  # fmt: skip
         offered = kk[OFFERED]
@@ -295,10 +319,16 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
             f[WITHHELD, j] = ((0.0 + f[WH_MINING, j]) if two_stage else 0.0) + f[WH_FINAL, j]
 
         # 3. demand, restocking, reserve purchases ------------------------------------
+        # volume announced restrictions would block, from the announcement to the start
+        ann[:] = 0.0
+        for a in range(n_ann):
+            r = ann_r[a]
+            for j in range(nb):
+                if r_on[r, j] and r_announced[r] <= t and t < r_start[r, j]:
+                    ann[j] += r_severity[r, j] * r_exposure[r]
         demand(
-            t, demand0, alliance, inv_target, restock_max, precaution, allied_demand, split,
-            u_mask, u_start,
-            u_end, u_on, u_share, inv, f, kk,
+            t, demand0, alliance, inv_target, restock_max, precaution, allied_demand, split, ann,
+            u_mask, u_start, u_end, u_on, u_share, inv, f, kk,
         )  # fmt: skip
         purchases(
             t, p0_usd_per_t, members, shares, target, buy_below, max_buy, budget, stock, spent,

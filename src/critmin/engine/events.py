@@ -74,6 +74,11 @@ class Restriction:
     label: str
     #: the imposer's own buyers at this stage (where withheld volume goes)
     home: np.ndarray
+    #: month it is announced (allied buyers stock up until it starts); -1: unannounced
+    announced: int = -1
+    #: per path: months for the severity's excess over ``floor`` to halve (0: never)
+    half_life: np.ndarray | None = None
+    floor: np.ndarray | None = None
 
 
 @dataclass
@@ -178,12 +183,27 @@ def realise(
             assert plan.leakage is not None
             severity = cut([draw(plan.severity, r, CHUNK) for r in streams])
             leakage = cut([draw(plan.leakage, r, CHUNK) for r in streams])
+            half_life = floor = None
+            if plan.half_life is not None:  # drawn only then: other draws stay as they were
+                assert plan.floor is not None
+                half_life = cut([draw(plan.half_life, r, CHUNK) for r in streams])
+                floor = np.minimum(cut([draw(plan.floor, r, CHUNK) for r in streams]), severity)
             for t in plan.targets:
                 if t.mineral in out:
                     out[t.mineral].restrictions.append(
                         Restriction(
-                            t.stage, t.sellers, t.buyers, window, severity, leakage, label, t.home
-                        )
+                            t.stage,
+                            t.sellers,
+                            t.buyers,
+                            window,
+                            severity,
+                            leakage,
+                            label,
+                            t.home,
+                            -1 if plan.announced is None else plan.announced,
+                            half_life,
+                            floor,
+                        )  # fmt: skip
                     )
         elif plan.kind == EventType.PRODUCTION_OUTAGE:
             assert plan.size is not None

@@ -130,6 +130,7 @@ class _Market(NamedTuple):
     supply_rate: float  # 2 / supply_response_months (each of two lag stages)
     log_growth: float  # log(1 + capacity_growth_max_share)
     allied_demand: float  # the allied segment's baseline demand [t/month]
+    reroute_rate: float  # re-routing's response to the log spread; < 0: immediate
 
 
 class _Events(NamedTuple):
@@ -155,6 +156,10 @@ class _Events(NamedTuple):
     u_on: np.ndarray  # (U, P)
     u_share: np.ndarray  # (U, P)
     r_home: np.ndarray  # (R, B) the imposer's own buyers' shares of what it withholds
+    r_announced: np.ndarray  # (R,) month announced, -1 if not
+    r_exposure: np.ndarray  # (R,) baseline volume blocked at severity 1 [t/month]
+    r_half: np.ndarray  # (R, P) severity half-life [months], 0: constant
+    r_floor: np.ndarray  # (R, P) severity it relaxes toward
 
 
 class _Reserves(NamedTuple):
@@ -297,6 +302,9 @@ def _pack_market(
         supply_rate=float(2.0 / params.supply_response_months),
         log_growth=math.log1p(params.capacity_growth_max_share),
         allied_demand=float(np.asarray(market.demand)[market.alliance.astype(bool)].sum()),
+        reroute_rate=(
+            -1.0 if params.rerouting_spread_rate is None else float(params.rerouting_spread_rate)
+        ),
     )
     return packed, group_of
 
@@ -382,7 +390,26 @@ def _pack_events(
         u_on=_rows([u.window.on for u in us], n, np.bool_),
         u_share=_rows([u.share for u in us], n, np.float64),
         r_home=_bools([home_shares(market, r, home_share) for r in rs], max(K, S), np.float64),
+        r_announced=np.array([r.announced for r in rs], np.int64),
+        r_exposure=np.array([exposure(market, r) for r in rs], np.float64),
+        r_half=_rows([_or_zeros(r.half_life, r.severity) for r in rs], n, np.float64),
+        r_floor=_rows([_or_zeros(r.floor, r.severity) for r in rs], n, np.float64),
     )
+
+
+def _or_zeros(values: np.ndarray | None, like: np.ndarray) -> np.ndarray:
+    return np.zeros_like(like, dtype=float) if values is None else values
+
+
+def exposure(market: MineralMarket, restriction: Restriction) -> float:
+    """Baseline volume ``restriction`` would block at severity 1 and no leakage:
+    the imposer's baseline flows to its targets (ore flows for a mining-stage
+    restriction, in the final stage's basis) [t/month]."""
+    final_stage = restriction.stage == market.final.stage
+    base = market.flows if final_stage or market.feed_flows is None else market.feed_flows
+    sellers = np.asarray(restriction.imposer, np.bool_)
+    buyers = np.asarray(restriction.targets, np.bool_)[: base.shape[1]]
+    return float(base[np.ix_(sellers, buyers)].sum())
 
 
 def _pack_reserves(policies: MineralPolicies, K: int) -> _Reserves:

@@ -54,6 +54,8 @@ def activity(
     on_stage: np.ndarray,
     on_severity: np.ndarray,
     on_leakage: np.ndarray,
+    on_half: np.ndarray,
+    on_floor: np.ndarray,
     on_group: np.ndarray,
     on_mask: np.ndarray,
     on_home: np.ndarray,
@@ -61,6 +63,9 @@ def activity(
     n_act: np.ndarray,
     severity: np.ndarray,
     leakage: np.ndarray,
+    start: np.ndarray,
+    half: np.ndarray,
+    floor: np.ndarray,
     group: np.ndarray,
     mask: np.ndarray,
     home: np.ndarray,
@@ -69,8 +74,9 @@ def activity(
     """Active restrictions of month ``t``, per stage and path, in scenario order.
 
     ``on_*[i, ..., j]`` describe the i-th restriction happening on path ``j`` of
-    the block (``n_on[j]`` of them). Keeps ``severity[s, n, j]``,
-    ``leakage[s, n, j]``, ``group[s, n, j]``, ``mask[s, n, :, j]`` and
+    the block (``n_on[j]`` of them). Keeps ``severity[s, n, j]`` (as drawn),
+    ``leakage[s, n, j]``, its ``start``, ``half`` (life) and ``floor`` (of the
+    severity's relaxation), ``group[s, n, j]``, ``mask[s, n, :, j]`` and
     ``home[s, n, :, j]`` as the n-th restriction of stage ``s`` active on path
     ``j`` (``n_act[s, j]`` of them; the severity is 0 and the group -1 beyond)
     and ``split[j]`` (any active). A path's lists
@@ -89,23 +95,27 @@ def activity(
             for n in range(most):
                 severity[s, n, j] = 0.0
                 leakage[s, n, j] = 0.0
+                half[s, n, j] = 0.0
                 group[s, n, j] = -1
         following = 1 << 30
         for i in range(n_on[j]):
-            start = on_start[i, j]
+            begin = on_start[i, j]
             end = on_end[i, j]
-            if start <= t and t < end:
+            if begin <= t and t < end:
                 s = on_stage[i, j]
                 n = n_act[s, j]
                 severity[s, n, j] = on_severity[i, j]
                 leakage[s, n, j] = on_leakage[i, j]
+                start[s, n, j] = begin
+                half[s, n, j] = on_half[i, j]
+                floor[s, n, j] = on_floor[i, j]
                 group[s, n, j] = on_group[i, j]
                 for k in range(B):
                     mask[s, n, k, j] = on_mask[i, k, j]
                     home[s, n, k, j] = on_home[i, k, j]
                 n_act[s, j] = n + 1
-            if start > t:
-                following = fmin(following, start)
+            if begin > t:
+                following = fmin(following, begin)
             if end > t:
                 following = fmin(following, end)
         change[j] = following
@@ -114,30 +124,56 @@ def activity(
 
 @njit(**JIT)
 def factors(
+    t: int,
     n_act: np.ndarray,
     severity: np.ndarray,
     leakage: np.ndarray,
+    start: np.ndarray,
+    half: np.ndarray,
+    floor: np.ndarray,
     spread: np.ndarray,
     leak_max: float,
     leak_rate: float,
+    rerouting: float,
+    reroute_rate: float,
     factor: np.ndarray,
+    reroute: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Share of flows each active restriction blocks this month: severity x (1 - leakage).
+    """Share of flows each active restriction blocks this month: severity x (1 - leakage),
+    and the share of other suppliers' sales that can be re-routed to targets.
+
+    A restriction with a half-life (``half`` > 0) relaxes from its drawn
+    severity ``v`` toward ``floor`` (licences granted):
+    ``floor + (v - floor) 0.5^((t - start) / half)``.
 
     Leakage rises with the log price spread ``spread`` (paths; allied over
     the other segment, 0 when not positive) from the restriction's own share
     toward ``leak_max`` (never below its own share):
-    ``l + (max(l_max, l) - l) (1 - exp(-leak_rate * spread))``.
+    ``l + (max(l_max, l) - l) (1 - exp(-leak_rate * spread))``. Re-routing
+    (``reroute``, paths) rises the same way from 0 toward ``rerouting``:
+    ``rerouting (1 - exp(-reroute_rate * spread))``, or is ``rerouting`` from
+    the first month when ``reroute_rate`` is negative (no spread needed).
     """
     S, most, nb = severity.shape
     for j in range(nb):
         pull = 0.0 if spread[j] == 0 else 1.0 - math.exp(-leak_rate * spread[j])
+        if reroute_rate < 0:
+            reroute[j] = rerouting
+        else:
+            reroute[j] = (
+                0.0 if spread[j] == 0 else rerouting * -math.expm1(-reroute_rate * spread[j])
+            )
         for s in range(S):
             # beyond n_act the severity is 0, so is the factor (restrict relies on it)
             for n in range(most):
                 lk = leakage[s, n, j]
                 lk = lk + (fmax(leak_max, lk) - lk) * pull
-                factor[s, n, j] = severity[s, n, j] * (1.0 - lk)
+                v = severity[s, n, j]
+                h = half[s, n, j]
+                if h > 0:
+                    lo = floor[s, n, j]
+                    v = lo + (v - lo) * math.pow(0.5, (t - start[s, n, j]) / h)
+                factor[s, n, j] = v * (1.0 - lk)
 
 
 @njit(**JIT)
@@ -147,7 +183,7 @@ def restrict_group(
     factor: np.ndarray,
     mask: np.ndarray,
     home: np.ndarray,
-    rerouting: float,
+    rerouting: np.ndarray,
     withheld: np.ndarray,
     homed: np.ndarray,
     home_k: np.ndarray,
@@ -161,8 +197,8 @@ def restrict_group(
     ``factor`` (paths) is severity x (1 - leakage), 0 where a path has none;
     ``mask`` (B, paths) is 1 for targets. ``withheld`` (paths) receives the
     volume withheld. The blocked volume leaves the group's flows to the
-    targets (the leaked share still arrives); up to ``rerouting`` of the other
-    groups' sales to non-targets is redirected to the targets, pro rata to
+    targets (the leaked share still arrives); up to ``rerouting`` (paths) of the
+    other groups' sales to non-targets is redirected to the targets, pro rata to
     what each lost, and the imposer's blocked volume replaces it at the
     non-targets; the rest is withheld (``withheld``, paths). ``home`` (B,
     paths) holds the imposer's own buyers' shares of the withheld volume
@@ -185,7 +221,7 @@ def restrict_group(
                 for j in range(nb):
                     avail[j] += flows[h, k, j] * (1.0 - mask[k, j])
     for j in range(nb):
-        m = fmin(rerouting * avail[j], need[j])
+        m = fmin(rerouting[j] * avail[j], need[j])
         moved[j] = m
         per_lost[j] = m / need[j] if need[j] > 0 else 0.0
         frac[j] = m / avail[j] if avail[j] > 0 else 0.0
@@ -234,7 +270,7 @@ def restrict(
     group: np.ndarray,
     mask: np.ndarray,
     home: np.ndarray,
-    rerouting: float,
+    rerouting: np.ndarray,
     withheld: np.ndarray,
     homed: np.ndarray,
     home_k: np.ndarray,

@@ -280,6 +280,7 @@ def demand(
     precaution: float,
     allied_demand: float,
     split: np.ndarray,
+    announced: np.ndarray,
     u_mask: np.ndarray,
     u_start: np.ndarray,
     u_end: np.ndarray,
@@ -295,12 +296,16 @@ def demand(
     Consumers restock toward their target stock times the stock-demand factor
     (``STK_*``, less at high prices); while a restriction is in force, allied
     buyers aim higher by ``PREC``: ``precaution`` times the volume withheld this
-    month over the allied segment's baseline demand ``allied_demand`` (at most 1)."""
+    month, and the volume announced restrictions would block (``announced``,
+    paths, from the announcement to the start), over the allied segment's
+    baseline demand ``allied_demand`` (at most 1)."""
     desired, demand, restock_req = kk[DESIRED], kk[DEMAND], kk[RESTOCK_REQ]
     nb = inv.shape[1]
     for j in range(nb):
-        at_risk = fmin(f[WITHHELD, j] / allied_demand, 1.0) if allied_demand > 0 else 0.0
-        f[PREC, j] = precaution * at_risk if split[j] else 0.0
+        risk = f[WITHHELD, j] if split[j] else 0.0
+        risk += announced[j]
+        at_risk = fmin(risk / allied_demand, 1.0) if allied_demand > 0 else 0.0
+        f[PREC, j] = precaution * at_risk
     for k in range(demand0.shape[0]):
         desired[k, :] = 1.0
         for u in range(u_mask.shape[0]):
@@ -758,7 +763,7 @@ def prices(
     Each segment's clearing price (the world's when no restriction splits the
     market) is the storage price of :func:`clearing`: its demand and its normal
     stocks (``normal_a``, ``normal_r`` [t]; allied buyers' ``PREC`` share more
-    while a restriction is in force) against what it can draw on. The log price
+    while a restriction is announced or in force) against what it can draw on. The log price
     moves ``alpha`` of the way there, within +-``log_cap``; ``lt_*`` keep the
     clearing prices to start next month's search, ``seen`` (2, 3, paths) the
     inputs they solved (:func:`solve`). ``y_cap_*`` record whether a segment's
@@ -781,7 +786,7 @@ def prices(
             log_a = solve(0, j, f[DES_A, j], stocks_a, f[AV_A, j], lt_a, seen, eps_d, eta, log_cap)
             log_r = solve(1, j, f[DES_R, j], normal_r, f[AV_R, j], lt_r, seen, eps_d, eta, log_cap)
         else:
-            stocks_w = normal_a + normal_r
+            stocks_w = normal_a * (1.0 + f[PREC, j]) + normal_r
             log_a = solve(0, j, f[DES_W, j], stocks_w, f[AV_W, j], lt_a, seen, eps_d, eta, log_cap)
             log_r = log_a
             seen[1, 0, j] = np.nan  # lt_r is not the rest segment's own price now

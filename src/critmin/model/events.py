@@ -93,6 +93,11 @@ class EventPlan:
     severity: Dist | None = None
     leakage: Dist | None = None
     size: Dist | None = None
+    #: month a restriction is announced (buyers stock up until it starts), or None
+    announced: int | None = None
+    #: a restriction's severity relaxes toward ``floor`` with this half-life, or None
+    half_life: Dist | None = None
+    floor: Dist | None = None
 
 
 @dataclass(frozen=True)
@@ -386,6 +391,13 @@ def plan_events(
                     ),
                     severity=Dist.of(event.severity_share),
                     leakage=Dist.of(event.leakage_share),
+                    announced=event.announced_month,
+                    half_life=(
+                        None
+                        if event.severity_half_life_months is None
+                        else Dist.of(event.severity_half_life_months)
+                    ),
+                    floor=Dist.of(event.severity_floor_share),
                 )
             )  # fmt: skip
         elif isinstance(event, ProductionOutage):

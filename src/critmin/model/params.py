@@ -23,6 +23,7 @@ class Params:
     price_adjustment_share: float
     max_price_ratio: float
     rerouting_share: float
+    rerouting_spread_rate: float | None
     inventory_days: float
     restock_share_per_month: float
     withheld_home_share: float
@@ -46,6 +47,7 @@ class Params:
             price_adjustment_share=market.price_adjustment_share,
             max_price_ratio=market.max_price_ratio,
             rerouting_share=market.rerouting_share,
+            rerouting_spread_rate=market.rerouting_spread_rate,
             inventory_days=market.inventory_days,
             restock_share_per_month=market.restock_share_per_month,
             withheld_home_share=market.withheld_home_share,

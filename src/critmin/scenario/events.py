@@ -9,11 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from critmin import countries
 from critmin.scenario.base import _as_list, _codes, _Model
-from critmin.scenario.values import Value, _check_range
+from critmin.scenario.values import Value, _check_range, value_bounds
 from critmin.world.schema import Stage
 
 
@@ -90,6 +90,55 @@ class ExportRestriction(_Event, _Restricting):
     leakage_share: Value = Field(
         0.0, description="Share of the blocked volume still arriving via third countries [0-1]."
     )
+    severity_half_life_months: Value | None = Field(
+        None,
+        description=(
+            "Months for the severity's excess over severity_floor_share to halve, as "
+            "licences come to be granted; omitted = the severity stays as drawn [months]."
+        ),
+    )
+    severity_floor_share: Value = Field(
+        0.0,
+        description=(
+            "Severity the restriction relaxes toward (with severity_half_life_months), "
+            "at most the lowest severity_share [0-1]."
+        ),
+    )
+    announced_month: int | None = Field(
+        None,
+        ge=0,
+        le=10_000,
+        description=(
+            "Month the restriction is announced, at or before its earliest start_month; "
+            "from then until it starts, allied buyers build precautionary stocks "
+            "(market.precautionary_share of the volume it would block) [month]; "
+            "omitted = unannounced."
+        ),
+    )
+
+    @field_validator("severity_half_life_months")
+    @classmethod
+    def _half_life(cls, value: Value | None) -> Value | None:
+        if value is not None:
+            _check_range(value, 0.5, 10_000, "severity_half_life_months")
+        return value
+
+    @model_validator(mode="after")
+    def _announced_before_start(self) -> ExportRestriction:
+        floor = value_bounds(self.severity_floor_share)
+        if floor[0] < 0 or floor[1] > value_bounds(self.severity_share)[0]:
+            raise ValueError(
+                f"severity_floor_share {floor[0]:g}-{floor[1]:g} is outside 0 to the lowest "
+                f"severity_share {value_bounds(self.severity_share)[0]:g}"
+            )
+        if self.announced_month is not None:
+            earliest = value_bounds(self.start_month)[0]
+            if self.announced_month > earliest:
+                raise ValueError(
+                    f"announced_month {self.announced_month} is after the earliest "
+                    f"start_month {earliest:g} (allowed: 0 to {earliest:g})"
+                )
+        return self
 
 
 class ProductionOutage(_Event):

@@ -56,7 +56,20 @@ class Market(_Model):
         0.5,
         ge=0,
         le=1,
-        description="Share of non-imposer sales to non-targets that can be redirected to targets.",
+        description=(
+            "Largest share of non-imposer sales to non-targets that can be redirected to "
+            "targets [share]."
+        ),
+    )
+    rerouting_spread_rate: float | None = Field(
+        0.5,
+        ge=0,
+        le=20,
+        description=(
+            "How fast re-routing rises from 0 toward rerouting_share with the log price "
+            "spread between the segments, as leakage does [-]; null: the full "
+            "rerouting_share from a restriction's first month, with no spread needed."
+        ),
     )
     withheld_home_share: float = Field(
         1.0,
