@@ -55,6 +55,19 @@ def test_default_home_share_is_the_fitted_one() -> None:
     assert best("home-share-grid") == []
 
 
+def test_gallium_elasticity_is_the_fitted_one(world: World) -> None:
+    """market_parameters holds gallium's demand elasticity as calibrated on ga-ge-2023:
+    the value the calibration grid of docs/validation.md marks best."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("<!-- BEGIN generated:calibration-grid -->")[1].split("<!-- END")[0]
+    (line,) = [x for x in section.splitlines() if "(best)" in x]
+    best = float(line.split("|")[1].replace("(best)", ""))
+    rows = world.rows("market_parameters", mineral="gallium", parameter="demand_elasticity")
+    assert len(rows) == 1
+    assert float(rows["value"].iloc[0]) == best
+    assert (rows["basis"].iloc[0], rows["calibrated_on"].iloc[0]) == ("calibrated", "ga-ge-2023")
+
+
 def test_compare_replay_returns_one_replay_side_by_side(world: World) -> None:
     table = validation.compare_replay("replay-ree-licences-2025", world)
     assert set(table["replay"]) == {"replay-ree-licences-2025"}
@@ -83,8 +96,19 @@ def test_calibration_rows_are_judged_and_counted_apart(checks: tuple[Check, ...]
         }
     )
     text = summary_markdown(table, {})
-    assert "| all test rows | | | | 2 | 1 | 0 | 1 |" in text
-    assert "| calibration rows | | | | 1 | 1 | 0 | 0 |" in text
+    assert "| all test rows | | | | | 2 | 1 | 0 | 1 |" in text
+    assert "| calibration rows | | | | | 1 | 1 | 0 | 0 |" in text
+
+
+def test_no_replay_price_path_is_set_by_the_cap() -> None:
+    """In every replay under 1 % of path-months reach the numerical price guard (the
+    summary's "at the cap" column, which the test above holds current)."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("<!-- BEGIN generated:summary -->")[1].split("<!-- END")[0]
+    rows = [line.split("|") for line in section.splitlines() if line.startswith("| `replay-")]
+    assert len(rows) == len(validation.REPLAYS)
+    for row in rows:
+        assert float(row[5].replace("%", "").strip()) < 1.0, row[1]
 
 
 def test_every_replay_has_checks_and_every_check_a_replay(checks: tuple[Check, ...]) -> None:

@@ -51,7 +51,15 @@ class Market(_Model):
     price_adjustment_share: float = Field(
         0.5, gt=0, le=1, description="Share of the gap to the clearing price closed each month."
     )
-    max_price_ratio: float = Field(10.0, gt=1, description="Cap on price / baseline price.")
+    max_price_ratio: float = Field(
+        100.0,
+        gt=1,
+        description=(
+            "Numerical guard on price / baseline price (and its inverse), above the largest "
+            "moves observed (x45 for yttrium in Europe in 2025, x26 for dysprosium in "
+            "2010-11); price_cap_binding_share reports how often it is reached."
+        ),
+    )
     rerouting_share: float = Field(
         0.5,
         ge=0,

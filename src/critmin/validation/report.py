@@ -93,10 +93,13 @@ def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
     lines = [
         f"Each replay: {PATHS} paths, seed {SEED}, the shipped dataset; simulated prices "
         "are medians over paths. Test rows are counted per replay; the rows a parameter "
-        "was fitted on (calibration) are counted apart, on the last line.",
+        "was fitted on (calibration) are counted apart, on the last line. *At the cap*: "
+        "the largest `price_cap_binding_share` of the replay's minerals, the share of "
+        "path-months whose clearing price reached the numerical guard "
+        "(`max_price_ratio`).",
         "",
-        "| replay | event | month 0 | months | tests | close | direction | miss |",
-        "|---|---|---|---|---|---|---|---|",
+        "| replay | event | month 0 | months | at the cap | tests | close | direction | miss |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     tests = table[table["role"] == "test"]
     fitted = table[table["role"] == "calibration"]
@@ -107,13 +110,14 @@ def summary_markdown(table: pd.DataFrame, runs: dict[str, ReplayRun]) -> str:
 
     for name, run in runs.items():
         part = tests[tests["replay"] == name]
+        at_cap = float(run.dataset["price_cap_binding_share"].max())
         lines.append(
             f"| `{name}` | {run.replay.title} | {run.replay.start} | "
-            f"{run.scenario.horizon_months} | {len(part)} "
+            f"{run.scenario.horizon_months} | {at_cap * 100:.2f} % | {len(part)} "
             f"| {counts(part)} |"
         )
-    lines.append(f"| all test rows | | | | {len(tests)} | {counts(tests)} |")
-    lines.append(f"| calibration rows | | | | {len(fitted)} | {counts(fitted)} |")
+    lines.append(f"| all test rows | | | | | {len(tests)} | {counts(tests)} |")
+    lines.append(f"| calibration rows | | | | | {len(fitted)} | {counts(fitted)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -233,11 +237,13 @@ def calibration_markdown(
     fitted = comparison_table(runs, world, checks, PRICE_QUANTITIES)
     before = default[default["quantity"].isin(PRICE_QUANTITIES)].reset_index(drop=True)
     out = [
-        f"Demand elasticity {best:g}, fitted on the Rotterdam gallium price of end-2023, instead "
-        f"of the default {DEFAULT_ELASTICITY:g}; every other input unchanged.",
+        f"Demand elasticity {best:g}, fitted on the Rotterdam gallium price of end-2023, for "
+        "every mineral, instead of the shipped values (gallium's from the market_parameters "
+        f"table, the one this grid sets; the default {DEFAULT_ELASTICITY:g} for every other "
+        "mineral); every other input unchanged.",
         "",
-        "| replay | mineral | compared | window (base) | observed | simulated, default "
-        "| simulated, fitted | agreement, default -> fitted |",
+        "| replay | mineral | compared | window (base) | observed | simulated, shipped "
+        "| simulated, fitted | agreement, shipped -> fitted |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for (_, c), (_, d) in zip(fitted.iterrows(), before.iterrows(), strict=True):
