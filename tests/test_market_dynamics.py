@@ -74,7 +74,9 @@ def test_prices_fall_back_after_a_halt_ends(tiny: World) -> None:
 def test_a_lasting_restriction_peaks_then_eases(tiny: World) -> None:
     """Under a restriction that stays in force, demand adapts and supply outside the
     imposer grows (long-run elasticities), so the allied price peaks and then falls
-    while the restriction is still in force; without long-run responses it does not."""
+    while the restriction is still in force; without long-run responses it does not
+    (after the storage price's small overshoot as stocks run out, it ends within 5 %
+    of its peak and is not falling over its last year)."""
     lasting = ban(["gallium"], ["USA"], start_month=1, severity_share=0.5)
     ds = run(tiny, horizon_months=60, events=[lasting])
     price = path_price(ds)
@@ -88,7 +90,8 @@ def test_a_lasting_restriction_peaks_then_eases(tiny: World) -> None:
     )
     flat = path_price(static)
     assert flat[-1] > price[-1]
-    assert flat[-1] > 0.97 * flat.max()
+    assert flat[-1] > 0.95 * flat.max()
+    assert flat[-1] >= flat[-13]
 
 
 def test_long_run_demand_response_cuts_the_shortfall(tiny: World) -> None:

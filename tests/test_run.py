@@ -171,7 +171,7 @@ def test_kept_paths_agree_with_the_statistics(model: Model) -> None:
     high = ds["shortfall_quantile_t"].sel(quantile=0.99)
     assert float((per_path > high * (1 + 1e-9) + 1e-9).mean()) <= 0.05
     # each fan quantile lies between the order statistics around its rank, give or
-    # take one histogram bin (200 log-spaced bins from 1/10 to 10: 2.3 % wide)
+    # take one histogram bin (log-spaced, 200 for each factor 100 of the range: 2.3 % wide)
     prices = ds["path_price_ratio"].transpose(..., "path").values
     ordered = np.sort(prices, axis=-1)
     n = ordered.shape[-1]

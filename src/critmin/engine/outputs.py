@@ -42,7 +42,7 @@ class Scale(StrEnum):
 
     CUMULATIVE_DEMAND = "cumulative-demand"  # linear, 0 to the cell's demand over the horizon
     DEMAND_SHARE = "demand-share"  # linear, 0 to 1 plus the largest surge
-    PRICE_RATIO = "price-ratio"  # log-spaced, 1 / max to max price ratio
+    PRICE_RATIO = "price-ratio"  # log-spaced, 1 / max to max price ratio, bins per 1/10-10
     RESERVE_STOCK = "reserve-stock"  # linear, 0 to 1.25 x the largest reserve target
     MONTHS = "months"  # one bin per whole month, 0 to the horizon
 

@@ -406,7 +406,10 @@ def _edges(
     if p.scale == Scale.DEMAND_SHARE:
         return linear_edges(1.0 + max_surge, p.bins)
     if p.scale == Scale.PRICE_RATIO:
-        return log_edges(1.0 / max_price, max_price, p.bins)
+        # ``bins`` over 1/10 to 10, as many per decade on a wider guard: the bins'
+        # relative width stays the same whatever max_price is
+        decades = math.log10(max_price)
+        return log_edges(1.0 / max_price, max_price, max(p.bins, round(p.bins * decades)))
     if p.scale == Scale.RESERVE_STOCK:
         plans = policies.reserves
         high = max([x.target_t for x in plans] + [x.initial_t for x in plans] + [1.0])

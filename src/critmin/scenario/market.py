@@ -80,7 +80,7 @@ class Market(_Model):
         ),
     )
     withheld_home_share: float = Field(
-        1.0,
+        0.75,
         ge=0,
         le=1,
         description=(
