@@ -1,6 +1,8 @@
 # critmin: two commands do all the set-up on a fresh machine.
 #   make demo   create .venv, install critmin, run the main job on the shipped data
-#   make test   install the test extras, run ruff, mypy and pytest
+#   make test   install the test extras and Debian's chromium (for the browser
+#               tests; apt-get when root, else a message naming the package),
+#               run ruff, mypy and pytest
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +12,7 @@ TSTAMP := $(VENV)/.installed-test
 SHARED ?= ../shared/data
 OUT    ?= out
 
-.PHONY: demo test lint typecheck pytest data clean clean-cache
+.PHONY: demo test chromium lint typecheck pytest data clean clean-cache
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +29,10 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/critmin demo --out $(OUT)
 
-test: $(TSTAMP)
+chromium:
+	sh tools/ensure-chromium
+
+test: $(TSTAMP) chromium
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
