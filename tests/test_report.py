@@ -147,7 +147,7 @@ def test_python_api_default_path(run_dir: Path) -> None:
     ("make", "message"),
     [
         (lambda p: p / "missing", "run folder not found"),
-        (lambda p: p, "not a run folder: files missing"),
+        (lambda p: p, "not a complete run folder: manifest.json is missing"),
     ],
 )
 def test_bad_run_dir_exits_2(tmp_path: Path, make: Any, message: str) -> None:
@@ -160,10 +160,12 @@ def test_bad_run_dir_exits_2(tmp_path: Path, make: Any, message: str) -> None:
 def test_run_dir_without_scenario_exits_2(run_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     folder.mkdir()
-    for name in ("summary.json", "results.nc"):
-        (folder / name).write_bytes((run_dir / name).read_bytes())
+    for path in run_dir.iterdir():
+        if path.is_file() and path.name != "scenario.yaml":
+            (folder / path.name).write_bytes(path.read_bytes())
     code, out = invoke("report", str(folder))
     assert code == 2
+    assert "a file its manifest lists is missing" in out
     assert "scenario.yaml" in out
     assert "Traceback" not in out
 

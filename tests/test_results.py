@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ def test_a_folder_is_written_whole_or_not_at_all(
 
     monkeypatch.setattr(Results, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        results.to_folder(target)
+        results.to_folder(target, overwrite=True)
     # the earlier run is untouched, and nothing half-written is left beside it
     assert (target / "summary.json").read_text(encoding="utf-8") == before
     assert (target / "summary.csv").is_file()
@@ -142,13 +143,91 @@ def test_a_folder_is_written_whole_or_not_at_all(
 def test_replacing_a_run_folder_leaves_only_the_new_run(results: Results, tmp_path: Path) -> None:
     target = tmp_path / "run"
     results.to_folder(target, [Export.CSV, Export.PARQUET, Export.IAMC])
-    results.to_folder(target)
+    (target / "report.html").write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(CritminError, match="already holds a run") as refused:
+        results.to_folder(target)
+    assert refused.value.allowed == "--overwrite to replace it as a whole, or another folder"
+    assert (target / "iamc.csv").is_file()
+    results.to_folder(target, overwrite=True)
     assert sorted(p.name for p in target.iterdir()) == [
+        "manifest.json",
         "results.nc",
         "scenario.yaml",
         "summary.json",
     ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no leftovers
+
+
+def test_the_manifest_lists_every_file_and_the_run(results: Results, tmp_path: Path) -> None:
+    target = results.to_folder(tmp_path / "run", [Export.CSV, Export.IAMC])
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == "critmin-run-folder/1"
+    assert manifest["scenario"] == results.name
+    assert (manifest["seed"], manifest["paths"]) == (
+        results.dataset.attrs["seed"],
+        results.dataset.attrs["paths"],
+    )
+    assert manifest["critmin_version"] == results.dataset.attrs["critmin_version"]
+    names = sorted(p.name for p in target.iterdir() if p.name != "manifest.json")
+    assert sorted(manifest["files"]) == names
+    for name in names:
+        data = (target / name).read_bytes()
+        assert manifest["files"][name] == {
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    # a file added later (critmin report's report.html) does not matter
+    (target / "report.html").write_text("<html></html>", encoding="utf-8")
+    assert Results.from_folder(target).name == results.name
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "manifest.json").unlink(), "manifest.json is missing"),
+        (lambda f: (f / "iamc.csv").unlink(), "a file its manifest lists is missing"),
+        (lambda f: (f / "iamc.csv").write_bytes((f / "iamc.csv").read_bytes()[:100]),
+         "iamc.csv was truncated or changed"),
+        (lambda f: (f / "summary.json").write_text(
+            (f / "summary.json").read_text(encoding="utf-8").replace("0", "1", 1),
+            encoding="utf-8"), "summary.json was changed"),
+        (lambda f: (f / "manifest.json").write_text("{", encoding="utf-8"),
+         "is not a critmin run manifest"),
+    ],
+)  # fmt: skip
+def test_an_incomplete_or_altered_folder_is_refused(
+    results: Results, tmp_path: Path, damage: Any, message: str
+) -> None:
+    target = results.to_folder(tmp_path / "run", [Export.CSV, Export.IAMC])
+    damage(target)
+    with pytest.raises(CritminError, match=message) as refused:
+        Results.from_folder(target)
+    assert refused.value.where.startswith(str(target))
+    assert "run it again" in str(refused.value.allowed)
+
+
+def test_results_of_another_scenario_are_refused(results: Results, tmp_path: Path) -> None:
+    """A results.nc copied in from another run: the manifest's scenario does not match."""
+    target = results.to_folder(tmp_path / "run")
+    path = target / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["scenario"] = "another-scenario"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(CritminError, match="belongs to another scenario"):
+        Results.from_folder(target)
+
+
+def test_output_paths_are_checked_before_any_work(tmp_path: Path) -> None:
+    from critmin.results import check_output_folder
+
+    afile = tmp_path / "file"
+    afile.write_text("x", encoding="utf-8")
+    with pytest.raises(CritminError, match="is an existing file"):
+        check_output_folder(afile)
+    with pytest.raises(CritminError, match="cannot be created"):
+        check_output_folder(afile / "run")  # its parent is a file
+    check_output_folder(tmp_path / "new" / "run")  # parents are created
+    assert (tmp_path / "new").is_dir()
 
 
 def test_reading_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
@@ -156,9 +235,9 @@ def test_reading_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path: Path) -> 
         Results.from_folder(tmp_path / "missing")
     (tmp_path / "half").mkdir()
     (tmp_path / "half" / "summary.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(CritminError, match="files missing") as info:
+    with pytest.raises(CritminError, match="manifest.json is missing") as info:
         Results.from_folder(tmp_path / "half")
-    assert "results.nc" in str(info.value)
+    assert "interrupted" in str(info.value)
 
 
 def test_a_dataset_from_an_older_version_is_reported(results: Results) -> None:

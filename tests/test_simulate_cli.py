@@ -97,8 +97,9 @@ def test_run_folder_exports(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     code, _ = run("simulate", str(scenario_file), "--out", str(out))
     assert code == 0
-    # the default: the run's own three files and the CSV tables, nothing else
+    # the default: the run's own four files and the CSV tables, nothing else
     assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
         "monthly.csv",
         "results.nc",
         "scenario.yaml",
@@ -119,8 +120,15 @@ def test_run_folder_exports(scenario_file: Path, tmp_path: Path) -> None:
         japan["p95_shortfall_t"]
         == summary["minerals"]["graphite"]["consumers"]["JPN"]["p95_shortfall_t"]
     )
-    # asked for: Parquet and IAMC too (the folder is replaced: it is a run folder)
-    code, _ = run("simulate", str(scenario_file), "--out", str(out), "--export", "parquet,iamc")
+    # asked for: Parquet and IAMC too; the run folder is replaced only with --overwrite
+    code, text = run("simulate", str(scenario_file), "--out", str(out), "--export", "iamc")
+    assert code == 2
+    assert "already holds a run" in text
+    assert "--overwrite" in text
+    code, _ = run(
+        "simulate", str(scenario_file), "--out", str(out), "--export", "parquet,iamc",
+        "--overwrite",
+    )  # fmt: skip
     assert code == 0
     assert not (out / "summary.csv").exists()
     iamc = pd.read_csv(out / "iamc.csv")
@@ -181,7 +189,7 @@ def test_an_existing_folder_that_is_not_a_run_is_left_alone(
     (mine / "notes.txt").write_text("keep me", encoding="utf-8")
     code, text = run("simulate", str(scenario_file), "--paths", "64", "--out", str(mine))
     assert code == 2
-    assert "not a run folder" in text
+    assert "holds files that are not a run" in text
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 

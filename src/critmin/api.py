@@ -39,7 +39,7 @@ from critmin.engine.run import simulate as _simulate_model
 from critmin.errors import CritminError
 from critmin.model import Model
 from critmin.model import build_model as _build_model
-from critmin.results import Export, Results
+from critmin.results import Export, Results, check_output_folder
 from critmin.scenario import Scenario, ScenarioError, json_schema, load_scenario
 from critmin.world.checks import Level
 from critmin.world.load import World, default_path, load_world, validate_package
@@ -193,18 +193,24 @@ def run_scenario(
     exports: Iterable[Export] = (),
     backend: Backend | None = None,
     progress: Callable[[int], None] | None = None,
+    overwrite: bool = False,
 ) -> Results:
     """Build, simulate and (with ``out``) write a run folder, in one call.
 
     ``world`` defaults to the shipped dataset; ``exports`` adds CSV, Parquet or
-    IAMC files to the folder. See :func:`build_model` and :func:`simulate`.
+    IAMC files to the folder; an earlier run in ``out`` is replaced only with
+    ``overwrite`` (the folder is checked before the simulation starts). See
+    :func:`build_model` and :func:`simulate`.
     """
+
+    if out is not None:
+        check_output_folder(Path(out), overwrite=overwrite)
     model = build_model(load_world() if world is None else world, scenario)
     results = simulate(
         model, paths=paths, seed=seed, keep_paths=keep_paths, backend=backend, progress=progress
     )
     if out is not None:
-        results.to_folder(Path(out), exports)
+        results.to_folder(Path(out), exports, overwrite=overwrite)
     return results
 
 

@@ -140,13 +140,25 @@ def simulate_command(
             "--batch-size", min=1, help="Paths per batch: memory and speed only, never results."
         ),
     ] = 1024,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Replace an earlier run in the output folder, as a whole."
+        ),
+    ] = False,
     data: DataOption = None,
     source: SourceOption = None,
 ) -> None:
-    """Run a stress-test scenario; write summary.json, scenario.yaml and results.nc."""
+    """Run a stress-test scenario; write summary.json, scenario.yaml, results.nc and
+    manifest.json."""
+    from critmin.results import check_output_folder
+
     exports = _exports(export if export is not None else ["csv"])
+    if out_dir is not None:  # checked before any work
+        check_output_folder(out_dir, overwrite=overwrite)
     model = _model(scenario_file, data, source)
     folder = out_dir or Path("runs") / model.name
+    check_output_folder(folder, overwrite=overwrite)
     if paths is not None and keep_paths > paths:
         raise CritminError(
             "cannot keep more paths than are run",
@@ -162,6 +174,7 @@ def simulate_command(
         keep_paths=keep_paths,
         batch_size=batch_size,
         exports=exports,
+        overwrite=overwrite,
     )
 
 
@@ -193,6 +206,7 @@ def run_to_folder(
     keep_paths: int = 0,
     batch_size: int = 1024,
     exports: list[Export] | None = None,
+    overwrite: bool = False,
 ) -> Results:
     """Simulate with a progress bar, write the run folder, print the headline table."""
     import pandas as pd
@@ -227,7 +241,7 @@ def run_to_folder(
             batch_size=batch_size,
             progress=lambda done: bar.update(task, completed=done),
         )
-    results.to_folder(folder, exports or [])
+    results.to_folder(folder, exports or [], overwrite=overwrite)
     elapsed = time.perf_counter() - start
     result = results.summary()
     rows = [{"mineral": m, **{k: v[k] for k in HEADLINE}} for m, v in result["minerals"].items()]
@@ -292,7 +306,8 @@ def demo_command(
         )
     model = build_model(world, scenario_file)
     folder = out_dir / model.name
-    run_to_folder(model, folder, paths=paths, seed=None, exports=_exports(["csv"]))
+    # the demo's own run folder under --out is replaced on every demo
+    run_to_folder(model, folder, paths=paths, seed=None, exports=_exports(["csv"]), overwrite=True)
     report = simulation_report(folder)
     out.print(f"stress-test report written to {report}", highlight=False)
 

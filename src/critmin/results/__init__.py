@@ -18,6 +18,8 @@ from critmin.results.folder import (
     SUMMARY_FILE,
     Export,
     Results,
+    check_output_folder,
+    check_run_folder,
     is_run_folder,
 )
 from critmin.results.summary import summary, summary_table
@@ -31,6 +33,8 @@ __all__ = [
     "Export",
     "Results",
     "iamc_table",
+    "check_output_folder",
+    "check_run_folder",
     "is_run_folder",
     "monthly_table",
     "summary",

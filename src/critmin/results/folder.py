@@ -6,12 +6,19 @@ plus the exports asked for (:class:`Export`). The dataset is enough to rebuild
 the summary, the tables and the report. A folder is written atomically: into a
 hidden temporary folder beside it, then renamed, so an interrupted run never
 leaves a folder that looks complete, and an earlier run in the same place stays
-whole until the new one is.
+whole until the new one is. Its ``manifest.json``, written last, lists every
+file with its size and SHA-256, the scenario, the seed and critmin's version;
+reading a folder back (:meth:`Results.from_folder`, and so ``critmin report``
+and ``critmin compare``) checks it first (:func:`check_run_folder`) and refuses
+a folder that is incomplete or altered. Files added later (``report.html``) are
+not in the manifest and do not matter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -33,7 +40,12 @@ from critmin.scenario import dump_scenario
 SUMMARY_FILE = "summary.json"
 SCENARIO_FILE = "scenario.yaml"
 NETCDF_FILE = "results.nc"
+MANIFEST_FILE = "manifest.json"
+#: What a manifest says it is (its ``format``); bumped if its layout changes.
+MANIFEST_FORMAT = "critmin-run-folder/1"
 RUN_HINT = "a folder written by 'critmin simulate --out'"
+#: Said when a folder cannot be trusted: how to get a good one.
+RERUN_HINT = "a run folder written whole by 'critmin simulate --out'; run it again"
 
 
 class Export(StrEnum):
@@ -45,8 +57,100 @@ class Export(StrEnum):
 
 
 def is_run_folder(folder: Path) -> bool:
-    """Whether ``folder`` holds a complete run (its summary and its dataset)."""
+    """Whether ``folder`` holds a run, complete or not (a manifest, or the summary and
+    dataset every run folder has): what ``--overwrite`` may replace."""
+    if (folder / MANIFEST_FILE).is_file():
+        return True
     return (folder / SUMMARY_FILE).is_file() and (folder / NETCDF_FILE).is_file()
+
+
+def _digest(path: Path) -> dict[str, Any]:
+    """Size [bytes] and SHA-256 of a file, read in 1 MiB pieces."""
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        for piece in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(piece)
+    return {"bytes": path.stat().st_size, "sha256": sha.hexdigest()}
+
+
+def write_manifest(folder: Path, attrs: dict[str, Any]) -> Path:
+    """List every file of ``folder`` (its size and SHA-256) with the run's scenario,
+    seed, paths and critmin version (from the dataset's ``attrs``) in
+    ``manifest.json``, written last."""
+    files = {
+        p.name: _digest(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != MANIFEST_FILE
+    }
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "scenario": str(attrs.get("scenario", "")),
+        "seed": int(attrs.get("seed", 0)),
+        "paths": int(attrs.get("paths", 0)),
+        "critmin_version": str(attrs.get("critmin_version", "")),
+        "files": files,
+    }
+    path = folder / MANIFEST_FILE
+    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def check_run_folder(folder: Path | str) -> dict[str, Any]:
+    """The manifest of a complete, unaltered run folder; a :class:`CritminError` naming
+    what is wrong otherwise (no folder, no or unreadable manifest, a file missing,
+    truncated or changed since the run wrote it)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CritminError("run folder not found", where=str(folder), allowed=RUN_HINT)
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        raise CritminError(
+            f"not a complete run folder: {MANIFEST_FILE} is missing (a run that was "
+            "interrupted, or written by a critmin before 0.2)",
+            where=str(folder),
+            allowed=RERUN_HINT,
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+        ok = manifest["format"] == MANIFEST_FORMAT and isinstance(files, dict)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        ok = False
+    if not ok:
+        raise CritminError(
+            f"{MANIFEST_FILE} is not a critmin run manifest ({MANIFEST_FORMAT})",
+            where=str(path),
+            allowed=RERUN_HINT,
+        )
+    missing = [f for f in (SUMMARY_FILE, NETCDF_FILE) if f not in files]
+    if missing:
+        raise CritminError(
+            f"{MANIFEST_FILE} does not list the files every run has",
+            where=str(path),
+            given=", ".join(missing),
+            allowed=RERUN_HINT,
+        )
+    for name, expected in files.items():
+        file = folder / str(name)
+        if not file.is_file():
+            raise CritminError(
+                "incomplete run folder: a file its manifest lists is missing",
+                where=str(folder),
+                given=str(name),
+                allowed=RERUN_HINT,
+            )
+        actual = _digest(file)
+        if actual != expected:
+            what = "truncated or changed" if actual["bytes"] != expected.get("bytes") else "changed"
+            raise CritminError(
+                f"altered run folder: {name} was {what} after the run wrote it "
+                f"({actual['bytes']} bytes, sha256 {actual['sha256'][:12]}...; the manifest "
+                f"says {expected.get('bytes')} bytes, {str(expected.get('sha256'))[:12]}...)",
+                where=str(folder),
+                given=str(name),
+                allowed=RERUN_HINT,
+            )
+    return dict(manifest)
 
 
 class Results:
@@ -72,22 +176,22 @@ class Results:
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> Results:
-        """Read a run folder back."""
+        """Read a run folder back, once :func:`check_run_folder` has found it complete
+        and unaltered."""
         folder = Path(folder)
-        if not folder.is_dir():
-            raise CritminError("run folder not found", where=str(folder), allowed=RUN_HINT)
-        missing = [f for f in (SUMMARY_FILE, NETCDF_FILE) if not (folder / f).is_file()]
-        if missing:
-            raise CritminError(
-                "not a run folder: files missing",
-                where=str(folder),
-                given=", ".join(missing),
-                allowed=RUN_HINT,
-            )
+        manifest = check_run_folder(folder)
         try:
             ds = xr.load_dataset(folder / NETCDF_FILE, engine="scipy")
         except (ValueError, OSError, TypeError, KeyError) as exc:
             raise CritminError(f"cannot read run folder: {exc}", where=str(folder)) from None
+        if str(ds.attrs.get("scenario")) != str(manifest.get("scenario")):
+            raise CritminError(
+                "the run folder's results.nc belongs to another scenario than its manifest",
+                where=str(folder),
+                given=f"{ds.attrs.get('scenario')} (results.nc), {manifest.get('scenario')} "
+                "(manifest.json)",
+                allowed=RERUN_HINT,
+            )
         scenario = folder / SCENARIO_FILE
         text = scenario.read_text(encoding="utf-8") if scenario.is_file() else None
         return cls(ds, text)
@@ -141,22 +245,19 @@ class Results:
                 monthly.to_parquet(folder / "monthly.parquet", index=False)
         if Export.IAMC in wanted:
             self.iamc().to_csv(folder / "iamc.csv", index=False)
+        write_manifest(folder, dict(self.dataset.attrs))
 
-    def to_folder(self, folder: Path | str, exports: Iterable[Export] = ()) -> Path:
+    def to_folder(
+        self, folder: Path | str, exports: Iterable[Export] = (), *, overwrite: bool = False
+    ) -> Path:
         """Write a run folder atomically (see the module); return its path.
 
-        An existing run folder there is replaced; any other non-empty folder is
-        left alone and reported.
+        An earlier run folder there is replaced as a whole when ``overwrite``,
+        else refused; any other non-empty folder, or a file, is refused
+        (:func:`check_output_folder`).
         """
         folder = Path(folder)
-        if folder.exists():
-            if not folder.is_dir() or (any(folder.iterdir()) and not is_run_folder(folder)):
-                raise CritminError(
-                    "the output folder exists and is not a run folder; nothing was written",
-                    where=str(folder),
-                    allowed="a new folder, an empty one, or an earlier run folder to replace",
-                )
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        check_output_folder(folder, overwrite=overwrite)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
         try:
             self.write(tmp, exports)
@@ -171,3 +272,54 @@ class Results:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return folder
+
+
+def check_output_folder(folder: Path, *, overwrite: bool = False) -> None:
+    """Refuse, before any work, an output folder a run cannot be written to.
+
+    Allowed: a new folder (its parent created if need be, and writable), an empty
+    one, or an earlier run folder with ``overwrite``. Refused: an existing file,
+    a folder holding anything else, a run folder without ``overwrite``, a parent
+    that is a file or cannot be written.
+    """
+    hint = "a new or empty folder, or an earlier run folder with --overwrite"
+    if folder.exists() or folder.is_symlink():
+        if not folder.is_dir():
+            raise CritminError(
+                "the output path is an existing file, not a folder; nothing was written",
+                where=str(folder),
+                allowed=hint,
+            )
+        if any(folder.iterdir()):
+            if not is_run_folder(folder):
+                raise CritminError(
+                    "the output folder exists and holds files that are not a run; "
+                    "nothing was written",
+                    where=str(folder),
+                    allowed=hint,
+                )
+            if not overwrite:
+                raise CritminError(
+                    "the output folder already holds a run; nothing was written",
+                    where=str(folder),
+                    allowed="--overwrite to replace it as a whole, or another folder",
+                )
+    parent = folder.parent
+    ancestor = parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise CritminError(
+            "the output folder cannot be created: its parent is not a writable folder",
+            where=str(folder),
+            given=str(ancestor),
+            allowed="a folder you can write to",
+        )
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CritminError(
+            f"the output folder cannot be created: {exc.strerror or exc}",
+            where=str(folder),
+            allowed="a folder you can write to",
+        ) from None
