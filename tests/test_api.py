@@ -104,10 +104,26 @@ def test_bad_input_raises_a_clear_error(tmp_path: Path) -> None:
     assert str(bad) in str(info.value)
     assert any("unknown mineral 'galium'" in p for p in info.value.problems)
     model = critmin.build_model(world, SCENARIO)
-    with pytest.raises(critmin.CritminError, match="paths must be at least 1"):
-        critmin.simulate(model, paths=0)
-    with pytest.raises(critmin.CritminError, match="counterfactual_paths must be 0 or more"):
-        critmin.simulate(model, counterfactual_paths=-1)
+    cases = [
+        ({"paths": 0}, "paths", "1 or more"),
+        ({"paths": 2.5}, "paths", "an int"),
+        ({"seed": -1}, "seed", f"0 to {2**63 - 1}"),
+        ({"seed": 2**64}, "seed", f"0 to {2**63 - 1}"),
+        ({"keep_paths": -1}, "keep_paths", f"0 to {model.paths}"),
+        ({"batch_size": 0}, "batch_size", "1 or more"),
+        ({"counterfactual_paths": -1}, "counterfactual_paths", "0 or more"),
+        ({"workers": 0}, "workers", "1 or more"),
+    ]
+    for kwargs, where, allowed in cases:
+        with pytest.raises(critmin.CritminError) as refused:
+            critmin.simulate(model, **kwargs)
+        assert (refused.value.where, refused.value.allowed) == (where, allowed), kwargs
+    with pytest.raises(critmin.CritminError, match="a model is needed"):
+        critmin.simulate(None)  # type: ignore[arg-type]
+    # a path count whose plan cannot fit in memory is refused up front, with the way out
+    with pytest.raises(critmin.CritminError, match="would need about") as refused:
+        critmin.simulate(model, paths=10**13)
+    assert "larger --batch-size" in str(refused.value.allowed)
     with pytest.raises(critmin.CritminError, match="unknown mineral"):
         critmin.sources_for(world, "galium")
 

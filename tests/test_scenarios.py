@@ -115,3 +115,29 @@ def test_pathways_share_their_common_draws() -> None:
 
     assert [draws(e) for e in a["events"]] == [draws(e) for e in b["events"]]
     assert [draws(e) for e in a["events"]] == [draws(e) for e in c["events"][:4]]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    ("field", "put"),
+    [
+        ("events[0].severity_share", lambda d, v: d["events"][0].update(severity_share=v)),
+        ("events[0].severity_share.high", lambda d, v: d["events"][0].update(
+            severity_share={"dist": "uniform", "low": 0.1, "high": v})),
+        ("market.inventory_days", lambda d, v: d.setdefault("market", {}).update(
+            inventory_days=v)),
+    ],
+)  # fmt: skip
+def test_nan_and_infinities_are_refused_where_they_are(bad: float, field: str, put: object) -> None:
+    """A NaN or an infinity in any number of a scenario is an error naming the field,
+    never a run with plausible-looking numbers."""
+    from critmin.scenario import ScenarioError, parse_scenario
+
+    data: dict = {
+        "name": "t",
+        "events": [{"type": "export_restriction", "imposer": "CHN", "minerals": ["gallium"]}],
+    }
+    put(data, bad)  # type: ignore[operator]
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(data)
+    assert refused.value.problems == [f"{field}: Input should be a finite number"]

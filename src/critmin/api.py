@@ -156,19 +156,7 @@ def simulate(
         without them, for the paired comparison of what the reserves do
         (``reserve_effect`` in the summary) [paths]; 0 skips it.
     """
-    if paths is not None and paths < 1:
-        raise CritminError("paths must be at least 1", where="paths", given=str(paths))
-    if keep_paths < 0:
-        raise CritminError(
-            "keep_paths must be 0 or more", where="keep_paths", given=str(keep_paths)
-        )
-    if counterfactual_paths < 0:
-        raise CritminError(
-            "counterfactual_paths must be 0 or more",
-            where="counterfactual_paths",
-            given=str(counterfactual_paths),
-        )
-    run = _simulate_model(
+    run = _simulate_model(  # which refuses bad settings first (engine.run.check_run)
         model,
         paths=paths,
         seed=seed,

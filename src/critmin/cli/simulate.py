@@ -110,7 +110,8 @@ def simulate_command(
         int | None, typer.Option("--paths", min=1, help="Monte Carlo paths (overrides the file).")
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Random seed (overrides the file).")
+        int | None,
+        typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed (overrides the file)."),
     ] = None,
     out_dir: Annotated[
         Path | None,

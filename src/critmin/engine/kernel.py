@@ -43,6 +43,30 @@ from critmin.model import (
 )
 
 
+def trajectory_sizes(
+    market: MineralMarket, policies: MineralPolicies, params: Params
+) -> dict[str, int]:
+    """The size of each dimension of a mineral's trajectories (all but ``path``)."""
+    return {
+        "month": params.horizon,
+        "consumer": len(market.consumers),
+        "holder": len(policies.reserves),
+        "segment": len(SEGMENTS),
+        "cause": len(CAUSES),
+    }
+
+
+def trajectory_bytes_per_path(
+    market: MineralMarket, policies: MineralPolicies, params: Params
+) -> int:
+    """Bytes a batch's trajectory buffers take per path for one mineral [bytes]."""
+    sizes = trajectory_sizes(market, policies, params)
+    return sum(
+        int(np.prod([sizes[d] for d in p.dims], dtype=np.int64)) * np.dtype(p.dtype).itemsize
+        for p in TRAJECTORIES
+    )
+
+
 class Trajectories:
     """Monthly results of a batch: one array per trajectory of
     :data:`critmin.engine.outputs.TRAJECTORIES`, by name.
@@ -470,13 +494,11 @@ def run_kernel(
     Trajectories
         Monthly results, path-last arrays (month[, consumer|holder], path).
     """
-    T = params.horizon
     K = len(market.consumers)
-    H = len(policies.reserves)
     mk, group_of = _pack_market(market, events, policies, params)
     ev = _pack_events(market, events, group_of, n, params.withheld_home_share)
     rs = _pack_reserves(policies, K)
-    sizes = {"month": T, "consumer": K, "holder": H, "segment": len(SEGMENTS), "cause": len(CAUSES)}
+    sizes = trajectory_sizes(market, policies, params)
     traj = reuse if reuse is not None and reuse.fits(sizes, n) else Trajectories.allocate(sizes, n)
     if not mk.has_floor:
         traj["floor_cost_usd"][...] = 0.0  # the kernel writes it only under a floor

@@ -21,6 +21,7 @@ Memory is bounded by the batches in flight, the number of histogram bins and
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,9 +32,10 @@ import numpy as np
 
 from critmin.engine.backend import Backend, Threads
 from critmin.engine.events import CHUNK, MineralEvents, Window, realise
-from critmin.engine.kernel import Trajectories, run_kernel
+from critmin.engine.kernel import Trajectories, run_kernel, trajectory_bytes_per_path
 from critmin.engine.outputs import PER_PATH
 from critmin.engine.stats import BatchPartial, MineralStats, chunk_sizes
+from critmin.errors import CritminError
 from critmin.model import EventType, Model
 
 #: Default paths per batch (rounded to whole chunks).
@@ -278,6 +280,114 @@ class BatchRunner:
         return TaskResult(i, partial, kept, time.perf_counter() - start, task.bare)
 
 
+#: The largest seed: the random generator's seeds and results.nc hold 64-bit integers.
+MAX_SEED = 2**63 - 1
+#: What a run holds besides its plan and its batches, measured as the peak resident
+#: memory of small runs of the shipped scenarios (Python, NumPy, numba, the
+#: dataset; docs/performance.md) [bytes].
+BASE_BYTES = 800 * 2**20
+#: What the run plan holds per batch, and per task of a batch (one mineral, or its
+#: counterfactual), measured with tracemalloc: 1,750 bytes a batch of 9 minerals
+#: [bytes].
+PLAN_BYTES_PER_BATCH = 400
+PLAN_BYTES_PER_TASK = 150
+#: Share of the machine's memory a run may expect to use.
+MEMORY_MARGIN = 0.5
+
+
+def machine_memory_bytes() -> int:
+    """Physical memory of this machine [bytes] (0 if the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def memory_needed(model: Model, paths: int, batch_size: int, workers: int) -> dict[str, int]:
+    """The memory a run of ``paths`` paths in batches of ``batch_size`` needs, by part
+    [bytes]: ``base`` (:data:`BASE_BYTES`), ``plan`` (one task per batch and mineral,
+    and per counterfactual mineral), ``batches`` (the trajectory buffers of
+    ``workers`` batches in flight, each mineral's buffers kept for reuse) and
+    ``total``."""
+    per = max(1, -(-int(batch_size) // CHUNK)) * CHUNK
+    n_batches = -(-int(paths) // per)
+    minerals = len(model.markets) + sum(1 for p in model.policies if p.reserves)
+    plan = n_batches * (PLAN_BYTES_PER_BATCH + PLAN_BYTES_PER_TASK * minerals)
+    traj = sum(
+        trajectory_bytes_per_path(m, p, model.params)
+        for m, p in zip(model.markets, model.policies, strict=True)
+    )
+    batches_ = traj * min(per, -(-int(paths) // CHUNK) * CHUNK) * max(1, int(workers))
+    total = BASE_BYTES + plan + batches_
+    return {"base": BASE_BYTES, "plan": plan, "batches": batches_, "total": total}
+
+
+def check_run(
+    model: Model,
+    paths: int,
+    seed: int,
+    keep_paths: int,
+    batch_size: int,
+    workers: int | None,
+    counterfactual_paths: int,
+) -> None:
+    """Refuse, before any work, run settings the engine cannot honour: a non-Model,
+    paths, seeds, kept paths, batch sizes or counterfactual paths out of range, and a
+    run that would not fit in :data:`MEMORY_MARGIN` of this machine's memory (the
+    message says how many paths fit, and that a larger batch size shrinks the plan).
+    """
+    if not isinstance(model, Model):
+        raise CritminError(
+            "a model is needed",
+            where="model",
+            given=type(model).__name__,
+            allowed="critmin.build_model(world, scenario)",
+        )
+    checks = (
+        ("paths", paths, 1, None),
+        ("seed", seed, 0, MAX_SEED),
+        ("keep_paths", keep_paths, 0, paths),
+        ("batch_size", batch_size, 1, None),
+        ("counterfactual_paths", counterfactual_paths, 0, None),
+    )
+    for name, value, low, high in checks:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise CritminError(
+                f"{name} must be a whole number", where=name, given=repr(value), allowed="an int"
+            )
+        if value < low or (high is not None and value > high):
+            allowed = f"{low} or more" if high is None else f"{low} to {high}"
+            raise CritminError(
+                f"{name} is out of range", where=name, given=str(value), allowed=allowed
+            )
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise CritminError(
+            "workers must be at least 1", where="workers", given=repr(workers), allowed="1 or more"
+        )
+    threads = workers or os.cpu_count() or 1
+    machine = machine_memory_bytes()
+    if machine <= 0:
+        return
+    need = memory_needed(model, paths, batch_size, threads)
+    limit = int(machine * MEMORY_MARGIN)
+    if need["total"] <= limit:
+        return
+    fits = paths
+    while fits > 1 and memory_needed(model, fits, batch_size, threads)["total"] > limit:
+        fits //= 2
+    gib = 2**30
+    raise CritminError(
+        f"{paths:,} paths would need about {need['total'] / gib:,.1f} GiB (run plan "
+        f"{need['plan'] / gib:,.1f} GiB, batch buffers {need['batches'] / gib:,.1f} GiB, "
+        f"the rest {need['base'] / gib:.1f} GiB), more than {MEMORY_MARGIN:.0%} of this "
+        f"machine's {machine / gib:,.1f} GiB",
+        where="paths",
+        given=str(paths),
+        allowed=f"at most about {fits:,} paths with batches of {batch_size:,}; a larger "
+        "--batch-size (batch_size) needs a smaller plan but larger buffers",
+    )
+
+
 def batches(n_paths: int, batch_size: int, split: int = 0) -> list[tuple[int, ...]]:
     """Chunk indices of each batch, in order; no batch straddles chunk ``split``."""
     n_chunks = -(-n_paths // CHUNK)
@@ -355,8 +465,11 @@ def simulate(
     batches in chunk order, so the results are bit-identical whatever the
     backend, the number of threads and the order tasks finish in.
     """
-    n_paths = model.paths if paths is None else int(paths)
-    run_seed = model.seed if seed is None else int(seed)
+    if not isinstance(model, Model):
+        check_run(model, 1, 0, 0, 1, 1, 0)  # raises: not a model
+    n_paths = model.paths if paths is None else paths
+    run_seed = model.seed if seed is None else seed
+    check_run(model, n_paths, run_seed, keep_paths, batch_size, workers, counterfactual_paths)
     keep = max(0, min(int(keep_paths), n_paths))
     paired_chunks = min(-(-max(int(counterfactual_paths), 0) // CHUNK), -(-n_paths // CHUNK))
     bare = tuple(i for i, p in enumerate(model.policies) if p.reserves) if paired_chunks else ()

@@ -16,7 +16,10 @@ from critmin.errors import CritminError
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # NaN and infinities are refused in every number (pydantic: "finite number")
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 def _codes(items: list[str], *, allow_all: bool = False) -> list[str]:

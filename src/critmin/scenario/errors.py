@@ -30,8 +30,8 @@ def _loc(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in _TAGS:
-            continue  # discriminator tags pydantic adds to the location
+        elif part in _TAGS or (isinstance(part, str) and part.endswith("]") and "[" in part):
+            continue  # discriminator tags and union members pydantic adds to the location
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -40,7 +40,20 @@ def _loc(loc: tuple[Any, ...]) -> str:
 def format_errors(exc: ValidationError) -> list[str]:
     """One ``path: message`` line per error in a pydantic ValidationError."""
     lines = []
-    for error in exc.errors():
+    errors = exc.errors()
+    paths = [_loc(tuple(e["loc"])) for e in errors]
+    for error, where in zip(errors, paths, strict=True):
+        # a number given where a number or a distribution is allowed: the
+        # distribution branch's "not a dictionary" says nothing when the number
+        # branch has its own message
+        if error["type"] in ("model_type", "model_attributes_type") and paths.count(where) > 1:
+            continue
+        # ... and a distribution given there: the number branch's "not a number"
+        # says nothing when the distribution's own fields have errors
+        if error["type"] in ("float_type", "float_parsing") and any(
+            p.startswith(f"{where}.") for p in paths
+        ):
+            continue
         ctx_error = (error.get("ctx") or {}).get("error")
         if isinstance(ctx_error, _PathError):
             lines.append(str(ctx_error))

@@ -20,7 +20,7 @@ class Scenario(_Model):
     sources: list[str] = Field(default_factory=list, description="Sources of its assumptions.")
     horizon_months: int = Field(120, ge=1, le=600, description="Months simulated.")
     paths: int = Field(1000, ge=1, le=10_000_000, description="Monte Carlo paths.")
-    seed: int = Field(0, ge=0, description="Random seed.")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed (0 to 2^63 - 1).")
     minerals: list[str] | None = Field(
         None, description="Minerals simulated; omitted = every mineral an event or policy names."
     )
