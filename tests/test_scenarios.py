@@ -141,3 +141,41 @@ def test_nan_and_infinities_are_refused_where_they_are(bad: float, field: str, p
     with pytest.raises(ScenarioError) as refused:
         parse_scenario(data)
     assert refused.value.problems == [f"{field}: Input should be a finite number"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d.update(minerals=[]), "minerals: List should have at least 1 item"),
+        (lambda d: d["events"][0].update(targets=[]), "events[0].targets: List should have"),
+        (lambda d: d["events"][0].update(minerals=[]), "events[0].minerals: List should have"),
+        (lambda d: d.update(market={"alliance": []}), "market.alliance: List should have"),
+        (lambda d: d.update(policies={"reserves": [RESERVE, {**RESERVE, "members": {"JPN": 1}}]}),
+         "policies.reserves[1].holder: 'a' already has reserves[0] for gallium"),
+    ],
+)  # fmt: skip
+def test_empty_sets_and_duplicate_holders_are_refused(change: object, problem: str) -> None:
+    """Sets that must be non-empty are, and a holder has one reserve per mineral (two
+    would be merged in the results, which are labelled by holder)."""
+    from critmin.scenario import ScenarioError, parse_scenario
+
+    data: dict = {
+        "name": "t",
+        "minerals": ["gallium"],
+        "events": [{"type": "export_restriction", "imposer": "CHN", "minerals": ["gallium"]}],
+    }
+    change(data)  # type: ignore[operator]
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(data)
+    assert any(p.startswith(problem) for p in refused.value.problems), refused.value.problems
+
+
+RESERVE = {"holder": "a", "members": {"USA": 1}, "minerals": ["gallium"], "target": {"tonnes": 9}}
+
+
+def test_one_holder_may_hold_reserves_of_different_minerals() -> None:
+    from critmin.scenario import parse_scenario
+
+    other = {**RESERVE, "minerals": ["graphite"]}
+    scenario = parse_scenario({"name": "t", "policies": {"reserves": [RESERVE, other]}})
+    assert [r.holder for r in scenario.policies.reserves] == ["a", "a"]

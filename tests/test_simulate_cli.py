@@ -278,3 +278,21 @@ def test_shipped_scenario_keeps_paths_and_rebuilds_its_summary(tmp_path: Path) -
     assert ds.sizes["event"] >= 1
     stored = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert Results.from_folder(out).summary() == stored
+
+
+def test_compare_refuses_runs_that_are_not_comparable(scenario_file: Path, tmp_path: Path) -> None:
+    """Runs of different horizons and minerals are not subtracted unless --force,
+    which says what differs."""
+    short = tmp_path / "short.yaml"
+    text = SCENARIO.replace("horizon_months: 24", "horizon_months: 12")
+    short.write_text(text.replace("[gallium, graphite]", "[gallium]"), encoding="utf-8")
+    assert run("simulate", str(scenario_file), "--out", str(tmp_path / "a"))[0] == 0
+    assert run("simulate", str(short), "--out", str(tmp_path / "b"))[0] == 0
+    code, text = run("compare", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert code == 2
+    assert "not comparable" in text
+    assert "horizon: 24 months (A) against 12 (B)" in text
+    assert "--force" in text
+    code, text = run("compare", str(tmp_path / "a"), str(tmp_path / "b"), "--force", "-f", "json")
+    assert code == 0
+    assert "warning: the runs differ: horizon: 24 months (A) against 12 (B)" in text

@@ -206,15 +206,57 @@ def _results(run: Results | Path | str) -> Results:
     return run if isinstance(run, Results) else Results.from_folder(run)
 
 
+def run_differences(a: Results, b: Results) -> list[str]:
+    """What makes two runs not comparable figure by figure: a different horizon, set
+    of minerals, units, or a mineral's price basis (each as one line)."""
+    da, db = a.dataset, b.dataset
+    out = []
+    if da.attrs.get("horizon_months") != db.attrs.get("horizon_months"):
+        out.append(
+            f"horizon: {da.attrs.get('horizon_months')} months (A) against "
+            f"{db.attrs.get('horizon_months')} (B)"
+        )
+    ma, mb = set(map(str, da["mineral"].values)), set(map(str, db["mineral"].values))
+    if ma != mb:
+        out.append(
+            f"minerals: only in A {', '.join(sorted(ma - mb)) or 'none'}; only in B "
+            f"{', '.join(sorted(mb - ma)) or 'none'}"
+        )
+    if da.attrs.get("units") != db.attrs.get("units"):
+        out.append(f"units: {da.attrs.get('units')!r} (A) against {db.attrs.get('units')!r} (B)")
+    for m in sorted(ma & mb):
+        pa = float(da["base_price_usd_per_kg"].sel(mineral=m))
+        pb = float(db["base_price_usd_per_kg"].sel(mineral=m))
+        if pa != pb:
+            out.append(f"{m}: baseline price US${pa:,.2f}/kg (A) against US${pb:,.2f}/kg (B)")
+    return out
+
+
 def compare_runs(
-    a: Results | Path | str, b: Results | Path | str, metrics: Iterable[str] = COMPARE_METRICS
+    a: Results | Path | str,
+    b: Results | Path | str,
+    metrics: Iterable[str] = COMPARE_METRICS,
+    *,
+    force: bool = False,
 ) -> pd.DataFrame:
     """B minus A for each mineral's headline figures (runs or run folders).
 
     One row per mineral and metric: ``a``, ``b`` and ``b_minus_a`` (None where
-    a run lacks the mineral or the figure is undefined).
+    a run lacks the mineral or the figure is undefined). Runs that differ in
+    horizon, minerals, units or a mineral's price basis (:func:`run_differences`)
+    are refused unless ``force``; the table's ``attrs["differences"]`` lists what
+    differs either way.
     """
-    sa, sb = _results(a).summary(), _results(b).summary()
+    ra, rb = _results(a), _results(b)
+    differences = run_differences(ra, rb)
+    if differences and not force:
+        raise CritminError(
+            "the two runs are not comparable figure by figure: " + "; ".join(differences),
+            where="compare",
+            allowed="runs with the same horizon, minerals and units, or --force (force=True) "
+            "to subtract anyway",
+        )
+    sa, sb = ra.summary(), rb.summary()
     rows: list[dict[str, Any]] = []
     for mineral in sorted(set(sa["minerals"]) | set(sb["minerals"])):
         va = sa["minerals"].get(mineral, {})
@@ -230,7 +272,9 @@ def compare_runs(
                     "b_minus_a": None if x is None or y is None else y - x,
                 }
             )
-    return pd.DataFrame(rows, columns=["mineral", "metric", "a", "b", "b_minus_a"])
+    table = pd.DataFrame(rows, columns=["mineral", "metric", "a", "b", "b_minus_a"])
+    table.attrs["differences"] = differences
+    return table
 
 
 def __getattr__(name: str) -> Any:

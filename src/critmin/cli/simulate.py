@@ -319,9 +319,20 @@ def compare_command(
     run_a: Annotated[Path, typer.Argument(help="First run folder.", metavar="RUN_A")],
     run_b: Annotated[Path, typer.Argument(help="Second run folder.", metavar="RUN_B")],
     fmt: FormatOption = Format.TABLE,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Subtract runs that differ in horizon, minerals, units or price basis, "
+            "saying what differs.",
+        ),
+    ] = False,
 ) -> None:
     """Compare two runs mineral by mineral: B minus A for the headline figures."""
     from critmin.api import Results, compare_runs
 
     a, b = Results.from_folder(run_a), Results.from_folder(run_b)
-    emit(compare_runs(a, b), fmt, title=f"{b.name} ({run_b}) minus {a.name} ({run_a})")
+    table = compare_runs(a, b, force=force)
+    for line in table.attrs.get("differences", []):
+        err.print(f"warning: the runs differ: {line}", highlight=False)
+    emit(table, fmt, title=f"{b.name} ({run_b}) minus {a.name} ({run_a})")

@@ -75,13 +75,16 @@ class ExportRestriction(_Event, _Restricting):
     """An export restriction: the imposer blocks a share of its exports to the targets."""
 
     type: Literal[EventType.EXPORT_RESTRICTION]
-    imposer: list[str] = Field(description="Imposing country or group (ISO3 codes or names).")
-    minerals: list[str] = Field(description="Mineral ids, or ['all'].")
+    imposer: list[str] = Field(
+        min_length=1, description="Imposing country or group (ISO3 codes or names)."
+    )
+    minerals: list[str] = Field(min_length=1, description="Mineral ids, or ['all'].")
     stage: Stage | None = Field(
         None, description="Stage whose exports are restricted; omitted = the mineral's last stage."
     )
     targets: list[str] = Field(
         default_factory=lambda: ["all"],
+        min_length=1,
         description="Target countries or groups, or ['all'] for every other country.",
     )
     severity_share: Value = Field(
@@ -146,7 +149,7 @@ class ProductionOutage(_Event):
 
     type: Literal[EventType.PRODUCTION_OUTAGE]
     country: str = Field(description="Producing country (ISO3).")
-    minerals: list[str] = Field(description="Mineral ids.")
+    minerals: list[str] = Field(min_length=1, description="Mineral ids.")
     stage: Stage | None = Field(None, description="Stage; omitted = the mineral's first stage.")
     share_lost: Value = Field(description="Share of the country's output lost [0-1].")
 
@@ -170,9 +173,11 @@ class DemandSurge(_Event):
     """Demand of some consumers rises by a share (e.g. a defence build-up)."""
 
     type: Literal[EventType.DEMAND_SURGE]
-    minerals: list[str] = Field(description="Mineral ids.")
+    minerals: list[str] = Field(min_length=1, description="Mineral ids.")
     consumers: list[str] = Field(
-        default_factory=lambda: ["all"], description="Consumers (ISO3, groups, ROW) or ['all']."
+        default_factory=lambda: ["all"],
+        min_length=1,
+        description="Consumers (ISO3, groups, ROW) or ['all'].",
     )
     increase_share: Value = Field(description="Relative increase of demand [share, e.g. 0.2].")
 
@@ -197,9 +202,15 @@ class StochasticRestrictions(_Restricting):
     """
 
     type: Literal[EventType.STOCHASTIC_RESTRICTIONS]
-    imposer: list[str] = Field(default_factory=lambda: ["CHN"], description="Imposer(s).")
-    minerals: list[str] = Field(description="Candidate minerals; each arrival picks one.")
-    targets: list[str] = Field(default_factory=lambda: ["all"], description="Targets.")
+    imposer: list[str] = Field(
+        default_factory=lambda: ["CHN"], min_length=1, description="Imposer(s)."
+    )
+    minerals: list[str] = Field(
+        min_length=1, description="Candidate minerals; each arrival picks one."
+    )
+    targets: list[str] = Field(
+        default_factory=lambda: ["all"], min_length=1, description="Targets."
+    )
     stage: Stage | None = Field(None, description="Stage; omitted = the mineral's last stage.")
     rate_per_year: float | None = Field(
         None, ge=0, le=50, description="Arrivals per year; omitted = calibrated."

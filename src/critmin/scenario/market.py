@@ -203,6 +203,7 @@ class Market(_Model):
     )
     alliance: list[str] = Field(
         default_factory=lambda: [countries.ALLIANCE],
+        min_length=1,
         description="Countries/groups whose market forms the allied price segment.",
     )
     base_year: int | None = Field(

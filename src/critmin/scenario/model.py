@@ -22,7 +22,9 @@ class Scenario(_Model):
     paths: int = Field(1000, ge=1, le=10_000_000, description="Monte Carlo paths.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed (0 to 2^63 - 1).")
     minerals: list[str] | None = Field(
-        None, description="Minerals simulated; omitted = every mineral an event or policy names."
+        None,
+        min_length=1,
+        description="Minerals simulated; omitted = every mineral an event or policy names.",
     )
     market: Market = Field(default_factory=lambda: Market())
     events: list[Event] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from critmin import countries
 from critmin.scenario.base import _as_list, _codes, _Model
+from critmin.scenario.errors import _PathError
 
 
 class Allocation(StrEnum):
@@ -94,7 +95,7 @@ class Reserve(_Model):
     members: dict[str, float] = Field(
         description="Member countries and their fixed cost shares (normalised to 1)."
     )
-    minerals: list[str] = Field(description="Minerals held.")
+    minerals: list[str] = Field(min_length=1, description="Minerals held.")
     initial_stock: Quantity | None = Field(
         None, description="Stock at month 0; omitted = the target."
     )
@@ -167,7 +168,7 @@ class PriceFloor(_Model):
 
     mineral: str = Field(description="Mineral id.")
     floor_usd_per_kg: float = Field(gt=0, description="Floor price [USD/kg].")
-    covered: list[str] = Field(description="Covered producer countries (ISO3).")
+    covered: list[str] = Field(min_length=1, description="Covered producer countries (ISO3).")
     covered_share: float = Field(
         1.0, gt=0, le=1, description="Share of the covered countries' output under the floor."
     )
@@ -185,9 +186,11 @@ class BuyersClub(_Model):
     """Members commit to buy a volume from approved suppliers."""
 
     name: str = Field(description="Name of the club.")
-    members: list[str] = Field(description="Member consumers (ISO3 or groups).")
-    approved_suppliers: list[str] = Field(description="Approved supplier countries or groups.")
-    minerals: list[str] = Field(description="Minerals covered.")
+    members: list[str] = Field(min_length=1, description="Member consumers (ISO3 or groups).")
+    approved_suppliers: list[str] = Field(
+        min_length=1, description="Approved supplier countries or groups."
+    )
+    minerals: list[str] = Field(min_length=1, description="Minerals covered.")
     share_of_member_demand: float = Field(
         gt=0, le=1, description="Committed volume as a share of the members' baseline demand."
     )
@@ -210,3 +213,23 @@ class Policies(_Model):
     reserves: list[Reserve] = Field(default_factory=list)
     price_floors: list[PriceFloor] = Field(default_factory=list)
     buyers_clubs: list[BuyersClub] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Policies:
+        """Two reserves of one holder for a mineral, or two clubs of one name, would
+        be merged without a word in the results (labelled by them): refused."""
+        for kind, items in (
+            ("reserves", [(r.holder, set(r.minerals)) for r in self.reserves]),
+            ("buyers_clubs", [(c.name, set(c.minerals)) for c in self.buyers_clubs]),
+        ):
+            for i, (name, minerals) in enumerate(items):
+                for j, (other, theirs) in enumerate(items[:i]):
+                    shared = minerals & theirs or ({"all"} & (minerals | theirs))
+                    if other == name and shared:
+                        what = "holder" if kind == "reserves" else "name"
+                        raise _PathError(
+                            f"policies.{kind}[{i}].{what}",
+                            f"{name!r} already has {kind}[{j}] for {', '.join(sorted(shared))}; "
+                            "one per mineral (list the minerals in one entry, or rename it)",
+                        )
+        return self
