@@ -43,7 +43,13 @@ def test_missing_table_is_an_error(package: Path) -> None:
 
 
 def test_missing_optional_table_is_fine(package: Path) -> None:
+    """An optional table may be left out, and then its declaration too."""
+    import json
+
     (package / "trade.csv").unlink()
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "trade"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     assert _errors(package) == []
 
 
@@ -195,3 +201,45 @@ def test_reference_price_series_must_be_one_of_the_minerals_series(package: Path
     assert "no prices row of graphite has this series" in str(finding)
     _replace(package / "market_conventions.csv", "graphite,gallium spot", "graphite,")
     assert _errors(package) == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda p: (p / "datapackage.json").unlink(), "missing: a complete data package"),
+        (lambda p: (p / "datapackage.json").write_text("{ not json", encoding="utf-8"),
+         "not valid JSON"),
+        (lambda p: (p / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8"),
+         "has no 'resources' list"),
+        (lambda p: _replace(p / "datapackage.json", '"name": "reserves"', '"name": "reservez"'),
+         "resources[7] declares an unknown table"),
+        (lambda p: _replace(p / "datapackage.json", '"path": "reserves.csv"',
+                            '"path": "reserve.csv"'),
+         "resources[7] (reserves) names the wrong file"),
+        (lambda p: (p / "trade.csv").unlink(), "declares a file that is not in the package"),
+    ],
+)  # fmt: skip
+def test_a_bad_or_missing_descriptor_is_an_error(package: Path, damage: object, what: str) -> None:
+    """datapackage.json is checked, not ignored: it must exist in a complete package,
+    parse, and declare known tables by their own files, each present."""
+    damage(package)  # type: ignore[operator]
+    found = [f for f in _errors(package) if f.table == "datapackage.json"]
+    assert [f.what for f in found if what in f.what], [str(f) for f in found]
+    assert str(found[0]).startswith("error: datapackage.json: ")
+    with pytest.raises(DataPackageError):
+        load_world(package)
+
+
+def test_an_overlay_need_not_declare_its_tables_but_a_descriptor_must_be_valid(
+    tmp_path: Path,
+) -> None:
+    from critmin.world.load import default_path
+
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    shutil.copy(default_path() / "prices.csv", overlay / "prices.csv")
+    assert load_world(overlay).overlay is not None  # no descriptor: fine for an overlay
+    (overlay / "datapackage.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(DataPackageError) as refused:
+        load_world(overlay)
+    assert any("datapackage.json: has no 'resources' list" in p for p in refused.value.problems)

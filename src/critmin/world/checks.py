@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import math
 import re
 import zlib
@@ -55,7 +56,10 @@ class Finding:
     level: Level = Level.ERROR
 
     def __str__(self) -> str:
-        where = f"{self.table}.csv"
+        # a table's file, or a named file or the package itself as such
+        where = (
+            self.table if "." in self.table or self.table.startswith("(") else f"{self.table}.csv"
+        )
         if self.line is not None:
             where += f" line {self.line}"
         if self.column:
@@ -647,7 +651,64 @@ def check_package(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Finding]]
         ]
     raw, findings = read_raw_tables(folder)
     typed, more = check_tables(raw)
-    return typed, findings + more
+    return typed, check_descriptor(folder, required=True) + findings + more
+
+
+#: The package descriptor every complete package carries (written by ``critmin data build``).
+DESCRIPTOR = "datapackage.json"
+
+
+def check_descriptor(folder: Path, *, required: bool) -> list[Finding]:
+    """Check ``datapackage.json``: present where ``required`` (a complete package),
+    valid JSON, an object whose ``resources`` are objects naming a known table
+    (``name``) and its file (``path``), each file present in ``folder``."""
+    path = folder / DESCRIPTOR
+    hint = "the descriptor 'critmin data build' writes (or the shipped package's)"
+    if not path.is_file():
+        if not required:
+            return []
+        return [Finding(DESCRIPTOR, "missing: a complete data package declares its tables in it",
+                        allowed=hint)]  # fmt: skip
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [Finding(DESCRIPTOR, f"not valid JSON: {exc}", allowed=hint)]
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [Finding(DESCRIPTOR, "has no 'resources' list of the package's tables",
+                        allowed=hint)]  # fmt: skip
+    findings = []
+    for i, resource in enumerate(resources):
+        where = f"resources[{i}]"
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            findings.append(
+                Finding(DESCRIPTOR, f"{where} is not a table with a name", allowed=hint)
+            )
+            continue
+        name, file = resource["name"], resource.get("path")
+        table = TABLES_BY_NAME.get(name)
+        if table is None:
+            known = ", ".join(sorted(TABLES_BY_NAME))
+            findings.append(
+                Finding(DESCRIPTOR, f"{where} declares an unknown table", value=name, allowed=known)
+            )
+        elif file not in table.paths:
+            findings.append(
+                Finding(
+                    DESCRIPTOR,
+                    f"{where} ({name}) names the wrong file",
+                    value=str(file),
+                    allowed=" or ".join(table.paths),
+                )
+            )
+        elif table.optional and not (folder / file).is_file():
+            # (a required table's missing file is reported as the table's own error)
+            findings.append(
+                Finding(
+                    DESCRIPTOR, f"{where} declares a file that is not in the package", value=file
+                )
+            )
+    return findings
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

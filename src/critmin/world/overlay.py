@@ -86,6 +86,8 @@ def merge(
     """
     present = table_files(folder)
     raw, findings = checks.read_raw_tables(folder, only=present)
+    # an overlay need not declare its tables; if it has a descriptor, it must be valid
+    findings = checks.check_descriptor(folder, required=False) + findings
     merged = dict(base)
     report = OverlayReport(folder)
     for name in present:

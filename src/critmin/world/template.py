@@ -9,12 +9,13 @@ shipped package with ``--data DIR`` (:mod:`critmin.world.overlay`).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from critmin.errors import CritminError
-from critmin.world.schema import TABLES, markdown_reference
+from critmin.world.schema import TABLES, datapackage, markdown_reference
 
 _SOURCE = "my-source"
 
@@ -336,6 +337,12 @@ def write_template(folder: Path, *, force: bool = False) -> list[Path]:
             path = folder / f"{table.name}.csv"
             path.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
             written.append(path)
+        descriptor = datapackage()
+        for resource in descriptor["resources"]:
+            resource["path"] = f"{resource['name']}.csv"  # the template writes plain CSV
+        path = folder / "datapackage.json"
+        path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
         readme = folder / "README.md"
         readme.write_text(
             _README.format(folder=folder, reference=markdown_reference()), encoding="utf-8"
