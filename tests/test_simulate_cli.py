@@ -218,7 +218,7 @@ def test_scenario_validate_lists_every_error_with_its_path(tmp_path: Path) -> No
     )
     code, out = run("scenario", "validate", str(bad))
     assert code == 2
-    assert "events[0].start_month: must be within the horizon (0..11)" in out
+    assert "events[0].start_month: must be within the horizon (0..11, horizon_months 12)" in out
     assert "events[1].colour: unknown key" in out
 
 

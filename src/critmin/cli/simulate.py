@@ -156,10 +156,10 @@ def simulate_command(
 
     exports = _exports(export if export is not None else ["csv"])
     if out_dir is not None:  # checked before any work
-        check_output_folder(out_dir, overwrite=overwrite)
+        check_output_folder(out_dir, overwrite=overwrite, option="--out")
     model = _model(scenario_file, data, source)
     folder = out_dir or Path("runs") / model.name
-    check_output_folder(folder, overwrite=overwrite)
+    check_output_folder(folder, overwrite=overwrite, option="--out")
     if paths is not None and keep_paths > paths:
         raise CritminError(
             "cannot keep more paths than are run",

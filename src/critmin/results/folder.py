@@ -274,20 +274,24 @@ class Results:
         return folder
 
 
-def check_output_folder(folder: Path, *, overwrite: bool = False) -> None:
+def check_output_folder(
+    folder: Path, *, overwrite: bool = False, option: str | None = None
+) -> None:
     """Refuse, before any work, an output folder a run cannot be written to.
 
     Allowed: a new folder (its parent created if need be, and writable), an empty
     one, or an earlier run folder with ``overwrite``. Refused: an existing file,
     a folder holding anything else, a run folder without ``overwrite``, a parent
-    that is a file or cannot be written.
+    that is a file or cannot be written. ``option`` (``--out``) names the setting
+    in the messages.
     """
+    where = f"{option} {folder}" if option else str(folder)
     hint = "a new or empty folder, or an earlier run folder with --overwrite"
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir():
             raise CritminError(
                 "the output path is an existing file, not a folder; nothing was written",
-                where=str(folder),
+                where=where,
                 allowed=hint,
             )
         if any(folder.iterdir()):
@@ -295,13 +299,13 @@ def check_output_folder(folder: Path, *, overwrite: bool = False) -> None:
                 raise CritminError(
                     "the output folder exists and holds files that are not a run; "
                     "nothing was written",
-                    where=str(folder),
+                    where=where,
                     allowed=hint,
                 )
             if not overwrite:
                 raise CritminError(
                     "the output folder already holds a run; nothing was written",
-                    where=str(folder),
+                    where=where,
                     allowed="--overwrite to replace it as a whole, or another folder",
                 )
     parent = folder.parent
@@ -311,7 +315,7 @@ def check_output_folder(folder: Path, *, overwrite: bool = False) -> None:
     if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
         raise CritminError(
             "the output folder cannot be created: its parent is not a writable folder",
-            where=str(folder),
+            where=where,
             given=str(ancestor),
             allowed="a folder you can write to",
         )
@@ -320,6 +324,6 @@ def check_output_folder(folder: Path, *, overwrite: bool = False) -> None:
     except OSError as exc:
         raise CritminError(
             f"the output folder cannot be created: {exc.strerror or exc}",
-            where=str(folder),
+            where=where,
             allowed="a folder you can write to",
         ) from None

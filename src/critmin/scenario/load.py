@@ -39,7 +39,10 @@ def _raw_horizon_errors(data: dict[str, Any]) -> list[str]:
                 v for k, v in start.items() if k in ("low", "high") and isinstance(v, int | float)
             ]
         if any(v < 0 or v > last for v in values):
-            errors.append(f"events[{i}].start_month: must be within the horizon (0..{last})")
+            errors.append(
+                f"events[{i}].start_month: must be within the horizon "
+                f"(0..{last}, horizon_months {last + 1})"
+            )
     return errors
 
 

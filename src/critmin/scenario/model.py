@@ -37,13 +37,15 @@ class Scenario(_Model):
             if isinstance(event, StochasticRestrictions):
                 if event.start_month > last:
                     raise _PathError(
-                        f"events[{i}].start_month", f"must be within the horizon (0..{last})"
+                        f"events[{i}].start_month",
+                        f"must be within the horizon (0..{last}, horizon_months {last + 1})",
                     )
                 continue
             low, high = value_bounds(event.start_month)
             if low < 0 or high > last:
                 raise _PathError(
-                    f"events[{i}].start_month", f"must be within the horizon (0..{last})"
+                    f"events[{i}].start_month",
+                    f"must be within the horizon (0..{last}, horizon_months {last + 1})",
                 )
         return self
 
