@@ -647,3 +647,25 @@ def test_price_cap_binding_share_by_hand(tiny: World) -> None:
     np.testing.assert_allclose(
         median.values, [1, 1, 10**0.5, 10**0.75, 10**0.875, 10**0.9375], rtol=1e-3
     )
+
+
+def test_unrecovered_paths_are_never_averaged_as_recovered(tiny: World) -> None:
+    """An open-ended US ban on half the paths, no stocks, no re-routing: those paths are
+    short to the last month (not recovered), the others never short (0 months). The mean
+    months to recovery is over the recovered paths only (0), the share unrecovered is
+    the ban's, and the P95 is undefined (more than 5 % never recover). A one-month halt
+    on every path: recovered after 1 month, mean and P95 1."""
+    market = {**STATIC, "inventory_days": 0.0, "rerouting_share": 0.0}
+    ds = run(tiny, events=[ban(["gallium"], ["USA"], probability=0.5)], market=market,
+             horizon_months=12, paths=400)  # fmt: skip
+    usa = ds.sel(mineral="gallium", consumer="USA")
+    share = float(usa["unrecovered_share"])
+    assert 0.4 < share < 0.6
+    assert float(usa["months_to_recovery_mean"]) == 0.0
+    assert np.isnan(float(usa["months_to_recovery_p95"]))
+    halt = ban(["gallium"], ["USA"], duration_months=1)
+    ds = run(tiny, events=[halt], market=market, horizon_months=12, paths=64)
+    usa = ds.sel(mineral="gallium", consumer="USA")
+    assert float(usa["unrecovered_share"]) == 0.0
+    assert float(usa["months_to_recovery_mean"]) == 1.0
+    assert float(usa["months_to_recovery_p95"]) == pytest.approx(1.0, abs=0.5)

@@ -201,6 +201,7 @@ def tiny_dataset() -> xr.Dataset:
             "cvar95_shortfall_t": (("mineral", "consumer"), shortfall * 4),
             "months_to_recovery_mean": (("mineral", "consumer"), np.full((1, 5), 6.0)),
             "months_to_recovery_p95": (("mineral", "consumer"), np.full((1, 5), 11.0)),
+            "unrecovered_share": (("mineral", "consumer"), np.full((1, 5), 0.25)),
             "peak_price_ratio_mean": (("mineral", "segment"), np.array([[2.5, 1.2]])),
             "price_ratio_fan": (
                 ("mineral", "segment", "month", "fan_quantile"),
@@ -237,6 +238,7 @@ def test_headline_table_by_hand() -> None:
     assert row["cvar95_shortfall_t"] == 160.0
     assert (row["peak_price_ratio_alliance"], row["peak_price_ratio_rest"]) == (2.5, 1.2)
     assert (row["months_to_recovery_mean"], row["months_to_recovery_p95"]) == (6.0, 11.0)
+    assert row["unrecovered_share"] == 0.25
     assert row["floor_cost_usd"] == 7.0e6
     # the pool holds no gallium (NaN): only the USA's reserve counts, 1 M bought - 2 M sold
     assert row["reserve_net_cost_usd"] == -1.0e6

@@ -42,6 +42,7 @@ HEADLINE = (
     "peak_price_ratio",
     "peak_price_ratio_rest",
     "months_to_recovery_mean",
+    "unrecovered_share",
 )
 #: The ``--export`` values.
 EXPORTS = ("csv", "parquet", "iamc")

@@ -56,9 +56,10 @@ class Reduction(StrEnum):
     MIN = "min"  # the smallest value of any cell and path
     FAN = "fan"  # the fan quantiles of each cell (histogram)
     QUANTILES = "quantiles"  # the reported quantiles of each cell (histogram)
-    P95 = "p95"  # the 95th percentile of each cell (histogram)
     BINNED_MEAN = "binned-mean"  # the mean of each cell, from the histogram's bin sums
     CVAR95 = "cvar95"  # the mean of the worst 5 % of paths (histogram with bin sums)
+    RECOVERED_MEAN = "recovered-mean"  # the mean over paths within the histogram's range
+    RECOVERED_P95 = "recovered-p95"  # the 95th percentile, NaN when beyond the range
 
 
 #: What each reduction computes (docs/outputs.md).
@@ -70,15 +71,26 @@ REDUCTION_TEXT = {
     Reduction.FAN: "the fan quantiles of each cell, interpolated within fixed histogram bins",
     Reduction.QUANTILES: "the reported quantiles of each cell, interpolated within "
     "fixed histogram bins",
-    Reduction.P95: "the 95th percentile of each cell, interpolated within fixed histogram bins",
     Reduction.BINNED_MEAN: "the mean of each cell, as the sum over histogram bins of each "
     "bin's value sum over the paths (exact up to rounding)",
     Reduction.CVAR95: "the mean of the worst 5 % of paths (conditional value at risk): "
     "whole bins above the 95th percentile's bin, and a share of that bin",
+    Reduction.RECOVERED_MEAN: "the mean over the paths whose value lies within the "
+    "histogram's range (whole months up to the horizon, exact): paths beyond it, not "
+    "recovered, are left out, never averaged as if they had recovered",
+    Reduction.RECOVERED_P95: "the 95th percentile over all paths, interpolated within "
+    "fixed bins; NaN when it lies beyond the horizon (more than 5 % not recovered)",
 }
 #: Reductions that need a histogram; those that need its per-bin value sums.
 HISTOGRAM_REDUCTIONS = frozenset(
-    {Reduction.FAN, Reduction.QUANTILES, Reduction.P95, Reduction.BINNED_MEAN, Reduction.CVAR95}
+    {
+        Reduction.FAN,
+        Reduction.QUANTILES,
+        Reduction.BINNED_MEAN,
+        Reduction.CVAR95,
+        Reduction.RECOVERED_MEAN,
+        Reduction.RECOVERED_P95,
+    }
 )
 SUM_REDUCTIONS = frozenset({Reduction.BINNED_MEAN, Reduction.CVAR95})
 
@@ -228,7 +240,8 @@ PER_PATH: tuple[PerPath, ...] = (
     PerPath(
         "recovery_months", _F, ("consumer",), "months",
         "months from the first to the end of the last month with an unmet share above "
-        "the recovery threshold (0 when never above)", scale=Scale.MONTHS,
+        "the recovery threshold (0 when never above; horizon + 1 when still above in the "
+        "last month: not recovered)", scale=Scale.MONTHS,
     ),
     PerPath(
         "unrecovered", _F, ("consumer",), "share",
@@ -267,11 +280,14 @@ _STATISTICS: tuple[Output, ...] = (
     ),
     Output(
         "months_to_recovery_mean", _S, ("mineral", "consumer"), "months",
-        "mean months to recovery", "recovery_months", _R.MEAN,
+        "mean months to recovery of the paths that recovered by the last month (0 for a "
+        "path never short); NaN when none did: see unrecovered_share",
+        "recovery_months", _R.RECOVERED_MEAN,
     ),
     Output(
         "months_to_recovery_p95", _S, ("mineral", "consumer"), "months",
-        "95th percentile of months to recovery", "recovery_months", _R.P95,
+        "95th percentile of months to recovery over all paths; NaN when more than 5 % "
+        "of paths had not recovered by the last month", "recovery_months", _R.RECOVERED_P95,
     ),
     Output(
         "unrecovered_share", _S, ("mineral", "consumer"), "share",

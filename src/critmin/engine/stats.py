@@ -339,6 +339,18 @@ class Histogram:
         frac = np.divide(rank - before, inside, out=np.zeros_like(lo), where=inside > 0)
         return lo + np.clip(frac, 0.0, 1.0) * (hi - lo)
 
+    def within_mean(self) -> np.ndarray:
+        """Mean of the values inside the edges and below them, leaving out those above
+        the last edge (overflow), from the counts alone: exact when every value is a
+        bin's centre or lies below the first edge at 0 (whole months on
+        :attr:`Scale.MONTHS`). NaN where every value is above."""
+        counts = self.counts.astype(float)
+        centres = np.concatenate([[0.0], 0.5 * (self.edges[..., :-1] + self.edges[..., 1:])])
+        inside = counts[..., :-1]
+        total = inside.sum(axis=-1)
+        weighted = (inside * centres[: inside.shape[-1]]).sum(axis=-1)
+        return np.divide(weighted, total, out=np.full(total.shape, np.nan), where=total > 0)
+
     def tail_mean(self, q: float) -> np.ndarray:
         """Conditional value at risk: the mean of the worst ``1 - q`` share of paths.
 
@@ -552,12 +564,15 @@ class MineralStats:
             return np.stack([h.quantile(q) for q in FAN_QUANTILES], axis=-1)
         if reduction == Reduction.QUANTILES:
             return np.stack([h.quantile(q) for q in QUANTILES], axis=-1)
-        if reduction == Reduction.P95:
-            return h.quantile(0.95)
         if reduction == Reduction.BINNED_MEAN:
             return h.sums.mean.sum(axis=-1)
         if reduction == Reduction.CVAR95:
             return h.tail_mean(0.95)
+        if reduction == Reduction.RECOVERED_MEAN:
+            return h.within_mean()
+        if reduction == Reduction.RECOVERED_P95:
+            value = h.quantile(0.95)
+            return np.where(value > h.edges[..., -1], np.nan, value)
         raise ValueError(f"unknown reduction {reduction!r}")
 
 
@@ -607,8 +622,9 @@ def _per_path(
     demand per month; ``peaks`` (2, P): the highest alliance and rest price
     ratios; ``troughs`` (2, P): the lowest; ``months`` (K + 1, P): months
     from the first month with an unmet share above ``threshold`` to the end
-    of the last such month (0 when never above); ``never`` (K + 1, P): 1
-    where the share is still above the threshold in the last month.
+    of the last such month (0 when never above; ``T + 1``, beyond the horizon,
+    when still above in the last month); ``never`` (K + 1, P): 1 where the
+    share is still above the threshold in the last month.
     """
     T, K, P = unmet.shape
     first = np.full((K + 1, P), -1, np.int64)
@@ -654,5 +670,9 @@ def _per_path(
         troughs[1, p] = low_r
     for k in range(K + 1):
         for p in range(P):
-            months[k, p] = last[k, p] - first[k, p] + 1 if first[k, p] >= 0 else 0
-            never[k, p] = 1.0 if last[k, p] == T - 1 else 0.0
+            unrecovered = last[k, p] == T - 1
+            if unrecovered:  # not recovered within the horizon: never counted as if it had
+                months[k, p] = T + 1
+            else:
+                months[k, p] = last[k, p] - first[k, p] + 1 if first[k, p] >= 0 else 0
+            never[k, p] = 1.0 if unrecovered else 0.0

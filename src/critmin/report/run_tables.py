@@ -30,8 +30,9 @@ HEADLINE_HEADINGS: dict[str, str] = {
     "peak_price_ratio_alliance": "peak price alliance",
     "peak_price_ratio_rest": "peak price rest",
     "trough_price_ratio_rest": "lowest price rest",
-    "months_to_recovery_mean": "months to recovery",
+    "months_to_recovery_mean": "months to recovery (recovered paths)",
     "months_to_recovery_p95": "months to recovery P95",
+    "unrecovered_share": "paths unrecovered at horizon",
     "floor_cost_usd": "floor cost USD",
     "reserve_net_cost_usd": "reserve net cost USD",
     "fiscal_cost_usd": "fiscal cost USD",
@@ -46,7 +47,8 @@ CONSUMER_HEADINGS: dict[str, str] = {
     "expected_shortfall_share": "share of demand",
     "p95_shortfall_t": "P95 t",
     "cvar95_shortfall_t": "CVaR95 t",
-    "months_to_recovery_mean": "months to recovery",
+    "months_to_recovery_mean": "months to recovery (recovered paths)",
+    "unrecovered_share": "paths unrecovered at horizon",
 }
 
 
@@ -102,6 +104,7 @@ FORMATS: dict[str, NumberFormat] = {
     "trough_price_ratio_rest": ".2f",
     "months_to_recovery_mean": ".1f",
     "months_to_recovery_p95": ".0f",
+    "unrecovered_share": ".0%",
     "floor_cost_usd": usd,
     "reserve_net_cost_usd": usd,
     "fiscal_cost_usd": usd,
@@ -184,6 +187,7 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
             "trough_price_ratio_rest": trough,
             "months_to_recovery_mean": world["months_to_recovery_mean"].values,
             "months_to_recovery_p95": world["months_to_recovery_p95"].values,
+            "unrecovered_share": world["unrecovered_share"].values,
             "floor_cost_usd": floors,
             "reserve_net_cost_usd": net,
             "fiscal_cost_usd": floors + net,
@@ -206,6 +210,7 @@ def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
             "expected_shortfall_t",
             "cvar95_shortfall_t",
             "months_to_recovery_mean",
+            "unrecovered_share",
         ]
     ]
     parts["p95_shortfall_t"] = ds["shortfall_quantile_t"].sel(quantile=0.95, drop=True)

@@ -54,6 +54,7 @@ REQUIRED_VARIABLES = (
     "cvar95_shortfall_t",
     "months_to_recovery_mean",
     "months_to_recovery_p95",
+    "unrecovered_share",
     "peak_price_ratio_mean",
     "price_ratio_fan",
     "shortfall_share_fan",

@@ -30,6 +30,7 @@ TABLE_COLUMNS = (
     "p99_shortfall_t",
     "cvar95_shortfall_t",
     "months_to_recovery_mean",
+    "unrecovered_share",
 )
 
 
@@ -63,6 +64,7 @@ def _shortfall(row: xr.Dataset) -> dict[str, Any]:
         "p99_shortfall_t": _num(quantile.sel(quantile=0.99)),
         "cvar95_shortfall_t": _num(row["cvar95_shortfall_t"]),
         "months_to_recovery_mean": _num(row["months_to_recovery_mean"]),
+        "unrecovered_share": _num(row["unrecovered_share"]),
         "unmet_by_cause_share": _by_cause(row),
     }
 
