@@ -153,7 +153,7 @@ def simulate_command(
 ) -> None:
     """Run a stress-test scenario; write summary.json, scenario.yaml, results.nc and
     manifest.json."""
-    from critmin.results import check_output_folder
+    from critmin.api import check_output_folder
 
     exports = _exports(export if export is not None else ["csv"])
     if out_dir is not None:  # checked before any work
