@@ -340,6 +340,7 @@ def write_template(folder: Path, *, force: bool = False) -> list[Path]:
         descriptor = datapackage()
         for resource in descriptor["resources"]:
             resource["path"] = f"{resource['name']}.csv"  # the template writes plain CSV
+            resource.pop("compression", None)
         path = folder / "datapackage.json"
         path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
         written.append(path)
