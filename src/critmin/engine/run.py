@@ -324,16 +324,18 @@ def memory_needed(model: Model, paths: int, batch_size: int, workers: int) -> di
 
 def check_run(
     model: Model,
-    paths: int,
-    seed: int,
+    paths: int | None,
+    seed: int | None,
     keep_paths: int,
     batch_size: int,
     workers: int | None,
     counterfactual_paths: int,
-) -> None:
-    """Refuse, before any work, run settings the engine cannot honour: a non-Model,
-    paths, seeds, kept paths, batch sizes or counterfactual paths out of range, and a
-    run that would not fit in :data:`MEMORY_MARGIN` of this machine's memory (the
+) -> tuple[int, int]:
+    """The run's paths and seed (None: the scenario's), once every setting is checked.
+
+    Refuses, before any work, what the engine cannot honour: a non-Model, paths,
+    seeds, kept paths, batch sizes or counterfactual paths out of range, and a run
+    that would not fit in :data:`MEMORY_MARGIN` of this machine's memory (the
     message says how many paths fit, and that a larger batch size shrinks the plan).
     """
     if not isinstance(model, Model):
@@ -343,6 +345,8 @@ def check_run(
             given=type(model).__name__,
             allowed="critmin.build_model(world, scenario)",
         )
+    paths = model.paths if paths is None else paths
+    seed = model.seed if seed is None else seed
     checks = (
         ("paths", paths, 1, None),
         ("seed", seed, 0, MAX_SEED),
@@ -366,12 +370,10 @@ def check_run(
         )
     threads = workers or os.cpu_count() or 1
     machine = machine_memory_bytes()
-    if machine <= 0:
-        return
     need = memory_needed(model, paths, batch_size, threads)
     limit = int(machine * MEMORY_MARGIN)
-    if need["total"] <= limit:
-        return
+    if machine <= 0 or need["total"] <= limit:
+        return int(paths), int(seed)
     fits = paths
     while fits > 1 and memory_needed(model, fits, batch_size, threads)["total"] > limit:
         fits //= 2
@@ -465,11 +467,9 @@ def simulate(
     batches in chunk order, so the results are bit-identical whatever the
     backend, the number of threads and the order tasks finish in.
     """
-    if not isinstance(model, Model):
-        check_run(model, 1, 0, 0, 1, 1, 0)  # raises: not a model
-    n_paths = model.paths if paths is None else paths
-    run_seed = model.seed if seed is None else seed
-    check_run(model, n_paths, run_seed, keep_paths, batch_size, workers, counterfactual_paths)
+    n_paths, run_seed = check_run(
+        model, paths, seed, keep_paths, batch_size, workers, counterfactual_paths
+    )
     keep = max(0, min(int(keep_paths), n_paths))
     paired_chunks = min(-(-max(int(counterfactual_paths), 0) // CHUNK), -(-n_paths // CHUNK))
     bare = tuple(i for i, p in enumerate(model.policies) if p.reserves) if paired_chunks else ()
