@@ -16,7 +16,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "critmin"
 
 #: The shared vocabulary every room may use.
-BASE = frozenset({"errors", "countries", "docsections", "__version__"})
+BASE = frozenset({"errors", "countries", "docsections", "labels", "__version__"})
 #: For each room (a subpackage or module of critmin), the rooms it may import.
 ALLOWED: dict[str, frozenset[str]] = {
     "world": BASE,
@@ -31,6 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "cli": BASE | {"api", "risk", "report"},
     "countries": frozenset({"errors"}),
     "docsections": frozenset({"errors"}),
+    "labels": frozenset(),
     "errors": frozenset(),
 }
 #: The package's own __init__ re-exports the API lazily.
