@@ -144,10 +144,10 @@ def test_run_folder_exports(scenario_file: Path, tmp_path: Path) -> None:
     assert {"Shortfall|Gallium", "Price|Graphite|Median"} <= set(iamc["variable"])
     monthly = pd.read_parquet(out / "monthly.parquet")
     assert {"mineral", "consumer", "month", "unmet_mean_t"} <= set(monthly.columns)
-    code, text = run("simulate", str(scenario_file), "--out", str(out), "--export", "xlsx")
+    code, text = run("simulate", str(scenario_file), "--out", str(out), "--export", "xls")
     assert code == 2
     assert "unknown export" in text
-    assert "csv, parquet, iamc" in text
+    assert "csv, parquet, iamc, xlsx" in text
 
 
 def test_keep_paths_writes_per_path_trajectories(scenario_file: Path, tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ HEADLINE = (
     "unrecovered_share",
 )
 #: The ``--export`` values.
-EXPORTS = ("csv", "parquet", "iamc")
+EXPORTS = ("csv", "parquet", "iamc", "xlsx")
 
 
 @scenario_app.command("schema")
@@ -132,8 +132,25 @@ def simulate_command(
         list[str] | None,
         typer.Option(
             "--export",
-            help="Also write csv (summary.csv, monthly.csv), parquet (the same as Parquet) "
-            "or iamc (iamc.csv); repeat or comma-separate. Default: csv.",
+            help="Also write csv (summary.csv, monthly.csv), parquet (the same as Parquet), "
+            "iamc (iamc.csv) or xlsx (results.xlsx); repeat or comma-separate. Default: csv.",
+        ),
+    ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write results.xlsx: the summary, monthly and price tables, the "
+            "reserves and a glossary, with units in the headings (as --export xlsx).",
+        ),
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="Calendar month of month 0, as YYYY-MM: iamc.csv dates its months from it "
+            "(default: 2000-01, a nominal calendar).",
+            metavar="YYYY-MM",
         ),
     ] = None,
     batch_size: Annotated[
@@ -153,9 +170,13 @@ def simulate_command(
 ) -> None:
     """Run a stress-test scenario; write summary.json, scenario.yaml, results.nc and
     manifest.json."""
-    from critmin.api import check_output_folder
+    from critmin.api import Export, Results, check_output_folder
 
     exports = _exports(export if export is not None else ["csv"])
+    if xlsx and Export.XLSX not in exports:
+        exports.append(Export.XLSX)
+    if start is not None:
+        start = Results.check_start_month(start, where="--start")
     if out_dir is not None:  # checked before any work
         check_output_folder(out_dir, overwrite=overwrite, option="--out")
     model = _model(scenario_file, data, source)
@@ -177,7 +198,14 @@ def simulate_command(
         batch_size=batch_size,
         exports=exports,
         overwrite=overwrite,
+        start_month=start,
     )
+    if Export.IAMC in exports and start is None:
+        err.print(
+            "note: iamc.csv dates month 0 as 2000-01, a nominal calendar; give --start "
+            "YYYY-MM to date it",
+            highlight=False,
+        )
 
 
 def warm_up(model: Model) -> None:
@@ -209,8 +237,10 @@ def run_to_folder(
     batch_size: int = 1024,
     exports: list[Export] | None = None,
     overwrite: bool = False,
+    start_month: str | None = None,
 ) -> Results:
-    """Simulate with a progress bar, write the run folder, print the headline table."""
+    """Simulate with a progress bar, write the run folder, print the headline table;
+    ``start_month`` (``YYYY-MM``) is the calendar month of month 0."""
     import pandas as pd
     from rich.progress import (
         BarColumn,
@@ -243,6 +273,7 @@ def run_to_folder(
             batch_size=batch_size,
             progress=lambda done: bar.update(task, completed=done),
         )
+    results.start_month = start_month
     results.to_folder(folder, exports or [], overwrite=overwrite)
     elapsed = time.perf_counter() - start
     result = results.summary()

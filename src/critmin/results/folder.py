@@ -32,7 +32,19 @@ import xarray as xr
 from critmin.engine.run import RunOutput
 from critmin.errors import CritminError
 from critmin.results.dataset import to_dataset
-from critmin.results.exports import iamc_table, monthly_table
+from critmin.results.exports import (
+    START_ATTR,
+    check_start_month,
+    iamc_table,
+    minerals_table,
+    monthly_table,
+    prices_table,
+    reserve_costs_table,
+    reserve_effect_table,
+    reserves_table,
+    run_table,
+    write_workbook,
+)
 from critmin.results.summary import summary, summary_table
 from critmin.scenario import dump_scenario
 
@@ -41,6 +53,7 @@ SUMMARY_FILE = "summary.json"
 SCENARIO_FILE = "scenario.yaml"
 NETCDF_FILE = "results.nc"
 MANIFEST_FILE = "manifest.json"
+WORKBOOK_FILE = "results.xlsx"
 #: What a manifest says it is (its ``format``); bumped if its layout changes.
 MANIFEST_FORMAT = "critmin-run-folder/1"
 RUN_HINT = "a folder written by 'critmin simulate --out'"
@@ -54,6 +67,7 @@ class Export(StrEnum):
     CSV = "csv"  # summary.csv and monthly.csv
     PARQUET = "parquet"  # summary.parquet and monthly.parquet
     IAMC = "iamc"  # iamc.csv, the IAMC long format
+    XLSX = "xlsx"  # results.xlsx: the tables as an Excel workbook, with a glossary
 
 
 def is_run_folder(folder: Path) -> bool:
@@ -201,6 +215,25 @@ class Results:
         """The scenario's name."""
         return str(self.dataset.attrs["scenario"])
 
+    @property
+    def start_month(self) -> str | None:
+        """The calendar month of month 0 (``YYYY-MM``), if one was given; the IAMC
+        table dates its months from it (:func:`critmin.results.iamc_table`)."""
+        value = self.dataset.attrs.get(START_ATTR)
+        return str(value) if value else None
+
+    @start_month.setter
+    def start_month(self, value: str | None) -> None:
+        if value is None:
+            self.dataset.attrs.pop(START_ATTR, None)
+        else:
+            self.dataset.attrs[START_ATTR] = check_start_month(value)
+
+    @staticmethod
+    def check_start_month(text: str, *, where: str = START_ATTR) -> str:
+        """``text`` if it is a calendar month ``YYYY-MM``, else a :class:`CritminError`."""
+        return check_start_month(text, where=where)
+
     def summary(self) -> dict[str, Any]:
         """Headline figures per mineral, consumer and reserve (``summary.json``)."""
         if self._summary is None:
@@ -223,8 +256,31 @@ class Results:
         return monthly_table(self.dataset)
 
     def iamc(self) -> pd.DataFrame:
-        """The monthly means and median prices in the IAMC long format."""
+        """The monthly means and median prices in the IAMC long format, dated from
+        :attr:`start_month` (or a nominal calendar, see :mod:`critmin.results.exports`)."""
         return iamc_table(self.dataset, self.name)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The tables of ``results.xlsx``, by sheet: the summary, the minerals, the
+        monthly means, the monthly price quantiles, the reserves (if the run has
+        them) and the run; :func:`critmin.results.exports.write_workbook` adds the
+        glossary."""
+        result = self.summary()
+        sheets = {
+            "summary": self.table(),
+            "minerals": minerals_table(result),
+            "monthly": self.monthly(),
+            "prices": prices_table(self.dataset),
+        }
+        reserves = reserves_table(result)
+        if len(reserves):
+            sheets["reserves"] = reserves
+            sheets["reserve costs"] = reserve_costs_table(result)
+            effect = reserve_effect_table(result)
+            if len(effect):
+                sheets["reserve effect"] = effect
+        sheets["run"] = run_table(result, self.dataset)
+        return sheets
 
     def write(self, folder: Path, exports: Iterable[Export] = ()) -> None:
         """Write the run's files into an existing, empty ``folder``."""
@@ -245,6 +301,8 @@ class Results:
                 monthly.to_parquet(folder / "monthly.parquet", index=False)
         if Export.IAMC in wanted:
             self.iamc().to_csv(folder / "iamc.csv", index=False)
+        if Export.XLSX in wanted:
+            write_workbook(folder / WORKBOOK_FILE, self.sheets())
         write_manifest(folder, dict(self.dataset.attrs))
 
     def to_folder(
