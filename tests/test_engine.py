@@ -654,18 +654,22 @@ def test_unrecovered_paths_are_never_averaged_as_recovered(tiny: World) -> None:
     short to the last month (not recovered), the others never short (0 months). The mean
     months to recovery is over the recovered paths only (0), the share unrecovered is
     the ban's, and the P95 is undefined (more than 5 % never recover). A one-month halt
-    on every path: recovered after 1 month, mean and P95 1."""
+    on every path: recovered after 1 month, mean and P95 1. Paths ever short: the banned
+    half, then all."""
     market = {**STATIC, "inventory_days": 0.0, "rerouting_share": 0.0}
     ds = run(tiny, events=[ban(["gallium"], ["USA"], probability=0.5)], market=market,
              horizon_months=12, paths=400)  # fmt: skip
     usa = ds.sel(mineral="gallium", consumer="USA")
     share = float(usa["unrecovered_share"])
     assert 0.4 < share < 0.6
+    # the banned paths, and only they, were ever short
+    assert float(usa["short_path_share"]) == pytest.approx(share, abs=1e-12)
     assert float(usa["months_to_recovery_mean"]) == 0.0
     assert np.isnan(float(usa["months_to_recovery_p95"]))
     halt = ban(["gallium"], ["USA"], duration_months=1)
     ds = run(tiny, events=[halt], market=market, horizon_months=12, paths=64)
     usa = ds.sel(mineral="gallium", consumer="USA")
     assert float(usa["unrecovered_share"]) == 0.0
+    assert float(usa["short_path_share"]) == 1.0
     assert float(usa["months_to_recovery_mean"]) == 1.0
     assert float(usa["months_to_recovery_p95"]) == pytest.approx(1.0, abs=0.5)

@@ -60,6 +60,7 @@ class Reduction(StrEnum):
     CVAR95 = "cvar95"  # the mean of the worst 5 % of paths (histogram with bin sums)
     RECOVERED_MEAN = "recovered-mean"  # the mean over paths within the histogram's range
     RECOVERED_P95 = "recovered-p95"  # the 95th percentile, NaN when beyond the range
+    ABOVE_FIRST_BIN = "above-first-bin"  # the share of paths above the histogram's first bin
 
 
 #: What each reduction computes (docs/outputs.md).
@@ -80,6 +81,8 @@ REDUCTION_TEXT = {
     "recovered, are left out, never averaged as if they had recovered",
     Reduction.RECOVERED_P95: "the 95th percentile over all paths, interpolated within "
     "fixed bins; NaN when it lies beyond the horizon (more than 5 % not recovered)",
+    Reduction.ABOVE_FIRST_BIN: "the share of paths whose value lies above the histogram's "
+    "first edge (exact on whole months: the paths with at least one month short)",
 }
 #: Reductions that need a histogram; those that need its per-bin value sums.
 HISTOGRAM_REDUCTIONS = frozenset(
@@ -90,6 +93,7 @@ HISTOGRAM_REDUCTIONS = frozenset(
         Reduction.CVAR95,
         Reduction.RECOVERED_MEAN,
         Reduction.RECOVERED_P95,
+        Reduction.ABOVE_FIRST_BIN,
     }
 )
 SUM_REDUCTIONS = frozenset({Reduction.BINNED_MEAN, Reduction.CVAR95})
@@ -292,6 +296,12 @@ _STATISTICS: tuple[Output, ...] = (
     Output(
         "unrecovered_share", _S, ("mineral", "consumer"), "share",
         "share of paths not recovered by the last month", "unrecovered", _R.MEAN,
+    ),
+    Output(
+        "short_path_share", _S, ("mineral", "consumer"), "share",
+        "share of paths with at least one month whose unmet share of demand is above the "
+        "recovery threshold (how likely a consumer runs short)", "recovery_months",
+        _R.ABOVE_FIRST_BIN,
     ),
     Output(
         "price_cap_binding_share", _S, ("mineral",), "share",

@@ -573,6 +573,9 @@ class MineralStats:
         if reduction == Reduction.RECOVERED_P95:
             value = h.quantile(0.95)
             return np.where(value > h.edges[..., -1], np.nan, value)
+        if reduction == Reduction.ABOVE_FIRST_BIN:
+            total = h.counts.sum(axis=-1)
+            return h.counts[..., 1:].sum(axis=-1) / np.maximum(total, 1)
         raise ValueError(f"unknown reduction {reduction!r}")
 
 

@@ -65,6 +65,8 @@ def _shortfall(row: xr.Dataset) -> dict[str, Any]:
         "cvar95_shortfall_t": _num(row["cvar95_shortfall_t"]),
         "months_to_recovery_mean": _num(row["months_to_recovery_mean"]),
         "unrecovered_share": _num(row["unrecovered_share"]),
+        # run folders written before it was recorded lack it
+        "short_path_share": _num(row["short_path_share"]) if "short_path_share" in row else None,
         "unmet_by_cause_share": _by_cause(row),
     }
 
