@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import itertools
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -12,17 +15,27 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from critmin.cli import app
+from critmin.labels import LABELS, share, tonnes
 from critmin.report import simulation_report
+from critmin.report.bottom_line import stress_test_bottom_line
 from critmin.report.geo import TOPOJSON_NAME, country_codes, geo_assets_script, topojson
 from critmin.report.run_charts import shortfall_map
 from critmin.report.run_tables import (
-    CAUSE_HEADINGS,
+    CAUSE_COLUMNS,
     cause_table,
     consumer_table,
     headline_table,
     reserve_effect_table,
 )
 from critmin.report.scenario_tables import assumptions_html
+from critmin.report.vulnerability import (
+    _SCATTER_HEIGHT,
+    _SCATTER_RANGE,
+    _SCATTER_WIDTHS,
+    _box,
+    _overlap,
+    place_labels,
+)
 from critmin.results import CAUSES
 
 SCENARIO = """\
@@ -98,7 +111,7 @@ def test_report_has_fan_charts_map_and_assumptions(report: Path) -> None:
     # what the reserves do: shortfall with and without them on the same draws
     assert "What the reserves do" in text
     assert "What limited supply" in text
-    assert "expected shortfall without reserves t" in text
+    assert "Expected shortfall without reserves [t]" in text
     assert "price ratio to baseline, alliance" in text
     assert "price ratio to baseline, rest of world" in text
     assert "world shortfall, share of demand" in text
@@ -120,6 +133,128 @@ def test_report_has_fan_charts_map_and_assumptions(report: Path) -> None:
     assert pre is not None
     assert "severity_share:" in pre.group(1)
     assert "imposer:" in pre.group(1)
+
+
+def test_report_opens_with_the_bottom_line(report: Path, run_dir: Path) -> None:
+    """The first thing after the title and description is the bottom line in words, and
+    its figures are summary.json's, formatted for a reader."""
+    text = report.read_text(encoding="utf-8")
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    box = re.search(r'<div class="bottom" id="bottom-line">(.*?)</div>', text, re.S)
+    assert box is not None
+    assert text.index('id="bottom-line"') < text.index('id="headline"')
+    words = html.unescape(re.sub(r"<[^>]+>", "", box.group(1)))
+    assert words.startswith("Bottom line.")
+    for mineral, figures in summary["minerals"].items():
+        if figures["expected_shortfall_share"] >= 0.005:
+            assert f"{mineral.capitalize()}: buyers are expected to go without " in words
+            assert f"{tonnes(figures['expected_shortfall_t'])} t" in words
+            assert share(figures["short_path_share"]) in words
+    assert "Reserves of gallium (USA; for United States)" in words
+    # no code names in the bottom line
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", words)
+
+
+def test_report_headings_are_words_with_units_and_in_the_glossary(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    cut = text.index('id="glossary"')
+    glossary = text[cut:]
+    headings = {html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", text[:cut])}
+    assert "Expected shortfall [t]" in headings
+    assert "Paths not recovered at the horizon [%]" in headings
+    assert "Chance of running short [%]" in headings
+    # no heading is a column name
+    assert not [h for h in headings if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", h)]
+    # each labelled heading's key is in the glossary, beside its label
+    shown = {item.heading for item in LABELS.values()} & headings
+    assert len(shown) > 20
+    for heading in shown:
+        keys = [k for k, item in LABELS.items() if item.heading == heading]
+        assert any(re.search(f"<td[^>]*>{re.escape(k)}</td>", glossary) for k in keys), heading
+
+
+def test_stress_test_bottom_line_by_hand() -> None:
+    """A hand-made summary: one mineral short, one not; reserves and a floor."""
+    summary = {
+        "horizon_months": 24,
+        "minerals": {
+            "gallium": {
+                "expected_shortfall_t": 1234.4,
+                "expected_shortfall_share": 0.25,
+                "p95_shortfall_t": 3000.0,
+                "short_path_share": 0.8,
+                "peak_price_ratio": 4.04,
+                "price_cap_binding_share": 0.01,
+                "unrecovered_share": 0.5,
+                "floor_cost_usd": 2.5e7,
+                "consumers": {
+                    "USA": {"expected_shortfall_share": 0.3, "short_path_share": 0.9},
+                    "JPN": {"expected_shortfall_share": 0.1, "short_path_share": 0.4},
+                },
+                "reserves": {
+                    "USA": {
+                        "net_fiscal_cost_usd": 1.0e6,
+                        "net_fiscal_cost_by_member_usd": {"USA": 1.0e6},
+                    }
+                },
+                "reserve_effect": {
+                    "by_consumer": {
+                        "USA": {},
+                        "WORLD": {
+                            "expected_shortfall_without_reserves_t": 2000.0,
+                            "shortfall_removed_t": 500.0,
+                        },
+                    }
+                },
+            },
+            "tungsten": {"expected_shortfall_t": 1.0, "expected_shortfall_share": 0.001},
+        },
+    }
+    lines = stress_test_bottom_line(summary)
+    assert lines[0] == "1 of 2 minerals run short over 24 months: gallium."
+    assert lines[1] == (
+        "Gallium: buyers are expected to go without 1,234 t (25.0% of demand over the "
+        "horizon), 3,000 t in a 1-in-20 bad case. World supply falls short of demand (by "
+        "more than 0.5 %) in some month on 80.0% of the simulated paths. Hardest hit: "
+        "United States, short of 30.0% of its demand (short in 90.0% of paths). The allies' "
+        "price peaks at 4.0 times its baseline on average (held down by the model's price "
+        "cap in some months: a lower bound). In 50.0% of paths the market has still not "
+        "recovered at the end of the horizon."
+    )
+    assert lines[2] == "Negligible shortfall (below 0.5% of demand): tungsten."
+    assert lines[3] == (
+        "Reserves of gallium (USA; for United States) remove 500 t, 25.0% of the world's "
+        "expected shortfall, at a net cost of $1.00 M."
+    )
+    assert lines[4] == "Price floors on gallium cost $25.00 M over the horizon."
+    calm = {"horizon_months": 12, "minerals": {"tungsten": summary["minerals"]["tungsten"]}}
+    assert stress_test_bottom_line(calm) == [
+        "No mineral runs meaningfully short over 12 months: every expected shortfall is "
+        "below 0.5% of demand.",
+        "The scenario holds no reserves and no price floors that paid out.",
+    ]
+
+
+def test_scatter_labels_never_overlap_by_brute_force() -> None:
+    """Crowded points: every label placed is inside the plot and overlaps no other label
+    and no marker at each width, checked pair by pair from the boxes alone."""
+    rng = np.random.default_rng(3)
+    points = [(float(x), float(y), f"mineral-{i}") for i, (x, y) in
+              enumerate(rng.uniform(0, 1, size=(80, 2)))]  # fmt: skip
+    places = place_labels(points)
+    assert 10 < sum(p is not None for p in places) < 80  # some placed, some left out
+    (x0, x1), (y0, y1) = _SCATTER_RANGE
+    for width in _SCATTER_WIDTHS:
+        pix = [((x - x0) / (x1 - x0) * width, (y - y0) / (y1 - y0) * _SCATTER_HEIGHT)
+               for x, y, _ in points]  # fmt: skip
+        boxes = [(i, _box(*pix[i], points[i][2], p)) for i, p in enumerate(places) if p is not None]
+        for i, b in boxes:
+            assert 0 <= b[0] <= b[2] <= width
+            assert 0 <= b[1] <= b[3] <= _SCATTER_HEIGHT
+            for j, (px, py) in enumerate(pix):
+                assert j == i or not _overlap(b, (px - 4, py - 4, px + 4, py + 4))
+        for (i, a), (j, b) in itertools.combinations(boxes, 2):
+            assert not _overlap(a, b), (points[i][2], points[j][2])
 
 
 def test_report_is_self_contained(report: Path) -> None:
@@ -292,7 +427,7 @@ def test_cause_table_by_hand() -> None:
     assert row["mineral"] == "gallium"
     assert (row["price"], row["restriction"]) == (0.75, 0.25)
     assert row[["output_outage", "refiners_feed", "capacity", "stocks"]].sum() == 0.0
-    assert list(CAUSE_HEADINGS)[1:] == list(CAUSES)
+    assert list(CAUSE_COLUMNS)[1:] == list(CAUSES)
     assert cause_table(tiny_dataset()).empty  # a run folder from before the diagnostic
 
 
@@ -345,11 +480,12 @@ def test_assumptions_tables_by_hand() -> None:
         "market": {"demand_elasticity": -0.3, "alliance": ["G7"]},
     }
     text = assumptions_html(scenario, {"paths": 25, "seed": 0})
-    assert text.count("<h4>production outage</h4>") == 1  # one table per event type
+    assert text.count("<h4>production outage</h4>") == 1  # one heading per event type
     outage = text[text.index("<h4>production outage</h4>") : text.index("stochastic")]
     assert "COD" in outage
     assert "IDN" in outage
-    assert "<td>2</td>" in outage  # numbered as in the file
+    assert '<p class="muted">#2</p>' in outage  # numbered as in the file
+    assert outage.count("<table>") == 2  # a table per event, a field per row
     assert "<h4>buyers clubs</h4>" in text
     assert "<h4>reserves</h4>" not in text
     assert "Short-run price elasticity of demand" in text  # descriptions from the schema
@@ -503,4 +639,89 @@ def test_vulnerability_report_renders_offline(tmp_path: Path, page: Browser) -> 
     assert {"JPN", "KOR", "EU27", "USA"} <= set(labels)
     assert page.page.evaluate("document.querySelectorAll('.barlayer .point').length") > 10
     assert page.page.evaluate("document.querySelectorAll('.scatterlayer .point').length") > 10
+    page.assert_clean()
+
+
+# ---------------------------------------------------------------------------
+# layout at laptop and tablet widths: geometry of the rendered page
+# ---------------------------------------------------------------------------
+
+#: Widths of the layout checks [px]: a laptop and a tablet held upright.
+WIDTHS = (1400, 800)
+#: At most this many legend entries per chart.
+MAX_LEGEND = 6
+
+#: JavaScript measuring the rendered page: what overflows the page, which tables are
+#: wider than their box, and which texts of each chart overlap (bounding boxes that
+#: intersect by more than a pixel each way), with every <details> opened first.
+LAYOUT_PROBLEMS = """() => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    const problems = [];
+    const width = document.documentElement.clientWidth;
+    const page = document.documentElement.scrollWidth;
+    if (page > width + 1) problems.push(`page is ${page} px wide in a ${width} px window`);
+    document.querySelectorAll('table').forEach((t, i) => {
+        const box = t.parentElement.getBoundingClientRect();
+        const r = t.getBoundingClientRect();
+        const head = t.querySelector('th') ? t.querySelector('th').textContent : '';
+        if (r.width > box.width + 1 || r.right > width + 1)
+            problems.push(`table ${i} (${head}...) is ${Math.round(r.width)} px wide `
+                + `in a ${Math.round(box.width)} px box`);
+    });
+    const shown = e => {
+        const s = getComputedStyle(e);
+        const r = e.getBoundingClientRect();
+        return s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) > 0
+            && r.width > 0 && r.height > 0 && e.textContent.trim() !== '';
+    };
+    document.querySelectorAll('.js-plotly-plot').forEach((plot, p) => {
+        const title = plot._fullLayout.title && plot._fullLayout.title.text || `chart ${p}`;
+        const legend = plot.querySelectorAll('.legend .traces').length;
+        if (legend > MAX_LEGEND) problems.push(`${title}: ${legend} legend entries`);
+        const texts = [...plot.querySelectorAll('svg text')].filter(shown);
+        const boxes = texts.map(e => e.getBoundingClientRect());
+        for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i], b = boxes[j];
+                const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                if (dx > 1 && dy > 1) problems.push(`${title}: "${texts[i].textContent}" `
+                    + `overlaps "${texts[j].textContent}"`);
+            }
+        }
+        const r = plot.getBoundingClientRect();
+        if (r.right > width + 1) problems.push(`${title}: ${Math.round(r.right)} px past the edge`);
+    });
+    return problems;
+}""".replace("MAX_LEGEND", str(MAX_LEGEND))
+
+
+def _layout_problems(page: Browser, path: Path, width: int, shot: Path) -> list[str]:
+    """Open ``path`` at ``width`` px, screenshot it to ``shot`` and measure its layout."""
+    page.page.set_viewport_size({"width": width, "height": 1000})
+    page.open(path, _plot_count(path))
+    page.page.evaluate("window.dispatchEvent(new Event('resize'))")
+    page.page.wait_for_timeout(500)
+    problems = list(page.page.evaluate(LAYOUT_PROBLEMS))
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_simulation_report_layout(report: Path, page: Browser, width: int, tmp_path: Path) -> None:
+    problems = _layout_problems(page, report, width, tmp_path / f"report-{width}.png")
+    assert not problems, "\n".join(problems)
+    page.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_vulnerability_report_layout(page: Browser, width: int, tmp_path: Path) -> None:
+    target = tmp_path / "vulnerability.html"
+    code, out = invoke("report", "--out", str(target))
+    assert code == 0, out
+    problems = _layout_problems(page, target, width, tmp_path / f"vulnerability-{width}.png")
+    assert not problems, "\n".join(problems)
     page.assert_clean()

@@ -13,10 +13,13 @@ check that every column the reports and the CLI show has an entry.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a glossary is built, not with the module
+    import pandas as pd
 
 
 class Kind(StrEnum):
@@ -27,6 +30,7 @@ class Kind(StrEnum):
     RATIO = "ratio"  # a multiple of a baseline
     USD = "usd"  # US dollars, in millions or billions
     USD_PER_T = "usd_per_t"
+    USD_PER_KG = "usd_per_kg"
     MONTHS = "months"
     DAYS = "days"
     INDEX = "index"  # a score or an index without a unit (HHI on 0-1, GeoPolRisk)
@@ -42,6 +46,7 @@ UNITS: dict[Kind, str] = {
     Kind.RATIO: "× baseline",
     Kind.USD: "USD",
     Kind.USD_PER_T: "USD/t",
+    Kind.USD_PER_KG: "USD/kg",
     Kind.MONTHS: "months",
     Kind.DAYS: "days",
 }
@@ -113,6 +118,11 @@ LABELS: dict[str, Label] = {
     "unrecovered_share": Label(
         "Paths not recovered at the horizon", _S, "share of paths still short at the end"
     ),
+    "short_path_share": Label(
+        "Chance of running short",
+        _S,
+        "share of paths with at least one month short by more than 0.5 % of demand",
+    ),
     "unmet_by_cause_share": Label("Unmet demand by cause", _S),
     # prices
     "peak_price_ratio": Label(
@@ -133,7 +143,16 @@ LABELS: dict[str, Label] = {
     "price_cap_binding_share": Label(
         "Months at the price cap", _S, "share of path-months whose price hit the numerical cap"
     ),
-    "base_price_usd_per_kg": Label("Baseline price [USD/kg]", _I),
+    "base_price_usd_per_kg": Label("Baseline price", Kind.USD_PER_KG),
+    **{
+        f"price_ratio_p{round(q * 100):02d}": Label(
+            f"Price, {'median' if q == 0.5 else f'{round(q * 100)}th percentile'} over paths",
+            _R,
+            f"the month's price as a ratio to the baseline price; {round(q * 100)} % of paths "
+            "have a lower one",
+        )
+        for q in (0.05, 0.25, 0.5, 0.75, 0.95)
+    },
     "withheld_t": Label("Withheld by the imposer", _T),
     # costs
     "floor_cost_usd": Label("Price floors' cost", _U, "mean over paths, total over the horizon"),
@@ -237,6 +256,17 @@ LABELS: dict[str, Label] = {
 }
 
 
+#: Short words for the priority indicators a mineral meets (``indicators_met``).
+INDICATOR_WORDS: dict[str, str] = {
+    "hhi": "concentrated",
+    "top_share": "one dominant producer",
+    "china_share": "China-dominated",
+    "nir_share": "import-reliant",
+    "outside_group_share": "supplied from outside the group",
+    "eu_sr": "EU supply risk",
+}
+
+
 def label(key: str) -> Label:
     """The label of ``key``; a key the glossary lacks labels itself, as text."""
     return LABELS.get(key) or Label(key, Kind.TEXT)
@@ -250,28 +280,38 @@ def heading(key: str) -> str:
 def tonnes(value: float) -> str:
     """Tonnes for a reader: thousands separators, three significant figures below a thousand.
 
-    >>> tonnes(1234567.8), tonnes(610.0), tonnes(49.119), tonnes(0.01234), tonnes(0.0)
+    Below half a kilogram a figure is rounding noise of the model's arithmetic: 0.
+
+    >>> tonnes(1234567.8), tonnes(610.0), tonnes(49.119), tonnes(0.01234), tonnes(3e-11)
     ('1,234,568', '610', '49.1', '0.0123', '0')
     """
     size = abs(value)
     if size >= 100:
         return f"{value:,.0f}"
-    if size == 0:
+    if size < 5e-4:
         return "0"
     return f"{value:.3g}"
 
 
 def share(value: float) -> str:
-    """A fraction as a percentage, with two significant figures when it is small.
+    """A fraction as a percentage, with two significant figures when it is small; below
+    a millionth it is rounding noise (0 %), below 0.01 % it shows as such.
 
-    >>> share(0.4567), share(0.004567), share(0.0), share(1.0)
-    ('45.7%', '0.46%', '0%', '100.0%')
+    >>> share(0.4567), share(0.004567), share(0.0), share(1.0), share(0.9996)
+    ('45.7%', '0.46%', '0%', '100.0%', '>99.9%')
+    >>> share(2.2e-17), share(3e-5)
+    ('0%', '<0.01%')
     """
-    if value == 0:
+    if abs(value) < 1e-6:
         return "0%"
+    if abs(value) < 1e-4:
+        return f"{'-' if value < 0 else ''}<0.01%"
     if abs(value) < 0.01:
         return f"{value * 100:.2g}%"
-    return f"{value:.1%}"
+    text = f"{value:.1%}"
+    if text in ("100.0%", "-100.0%") and abs(value) != 1:  # never round to all of it
+        return f"{'-' if value < 0 else ''}>99.9%"
+    return text
 
 
 def usd(value: float) -> str:
@@ -301,12 +341,14 @@ def format_value(key: str, value: object) -> str:
     >>> format_value("peak_price_ratio", 2.345), format_value("is_priority", True)
     ('×2.35', 'yes')
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or type(value).__name__ == "NAType":  # pandas.NA
+        return ""
+    if isinstance(value, float) and math.isnan(value):
         return ""
     kind = label(key).kind
     if kind == Kind.FLAG:
         return "yes" if bool(value) else "no"
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return str(value)
     number = float(value)
     if math.isinf(number):
@@ -322,6 +364,8 @@ def format_value(key: str, value: object) -> str:
             return usd(number)
         case Kind.USD_PER_T:
             return f"${number:,.0f}"
+        case Kind.USD_PER_KG:
+            return f"${number:,.2f}"
         case Kind.MONTHS:
             return _plain(number, ".1f")
         case Kind.DAYS:
@@ -334,6 +378,8 @@ def format_value(key: str, value: object) -> str:
 
 def glossary(keys: list[str] | None = None) -> pd.DataFrame:
     """Label, unit, key and meaning of ``keys`` (default: the whole glossary), one row each."""
+    import pandas as pd
+
     chosen = list(dict.fromkeys(keys if keys is not None else LABELS))
     return pd.DataFrame(
         [

@@ -108,7 +108,7 @@ def risk_command(
     emit(
         frame,
         fmt,
-        title="Supply concentration (shares are fractions of the world total)",
+        title="Supply concentration (shares of the world total)",
         columns=risk.VULNERABILITY_COLUMNS,
     )
 

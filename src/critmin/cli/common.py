@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from critmin import labels
 from critmin.errors import CritminError, DataPackageError
 
 if TYPE_CHECKING:
@@ -36,28 +37,6 @@ def _console(*, stderr: bool = False) -> Console:
 
 out = _console()
 err = _console(stderr=True)
-
-#: Short column headings for tables printed on the terminal.
-HEADINGS: dict[str, str] = {
-    "world_total_t": "world total t",
-    "hhi": "HHI",
-    "top_country": "top",
-    "top_share": "top share",
-    "top3_share": "top-3",
-    "china_share": "China",
-    "gov_weighted_hhi": "gov. HHI",
-    "outside_group_share": "outside group",
-    "is_bottleneck": "bottleneck",
-    "indicators_met": "indicators met",
-    "is_priority": "priority",
-    "exposure_share": "exposure",
-    "published_import_rank": "import rank (published)",
-    "bottleneck_stage": "bottleneck",
-    "hhi_value": "HHI",
-    "china_share_value": "China",
-    "nir_share_value": "NIR",
-    "outside_group_share_value": "outside group",
-}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -166,6 +145,7 @@ def emit(
     """Print ``frame`` as a rich table, JSON or CSV."""
     import pandas as pd
     from rich.table import Table
+    from rich.text import Text
 
     if fmt == Format.JSON:
         sys.stdout.write(json.dumps(records(frame), indent=2) + "\n")
@@ -179,27 +159,25 @@ def emit(
         numeric = pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(
             shown[col]
         )
-        table.add_column(HEADINGS.get(str(col), str(col)), justify="right" if numeric else "left")
+        # Text, not markup: "[t]" and "[%]" are units, not rich styles
+        table.add_column(Text(labels.heading(str(col))), justify="right" if numeric else "left")
     for row in shown.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        cells = (Text(_cell(str(col), v)) for col, v in zip(shown.columns, row, strict=True))
+        table.add_row(*cells)
     out.print(table)
 
 
-def _cell(value: Any) -> str:
-    """A value as table text; unknown values (None, NA, NaN) print as n/a, never 0."""
-    import pandas as pd
+def _cell(key: str, value: Any) -> str:
+    """A value of column ``key`` as table text, in the glossary's format (tonnes with
+    separators, shares as percentages); unknown values (None, NA, NaN) print as n/a,
+    never 0.
 
-    if value is None or value is pd.NA:
-        return "n/a"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "n/a"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.3f}"
+    >>> _cell("expected_shortfall_t", 610.0), _cell("china_share", 0.912), _cell("hhi", None)
+    ('610', '91.2%', 'n/a')
+    """
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(labels.INDICATOR_WORDS.get(str(v), str(v)) for v in value)
+    return labels.format_value(key, value) or "n/a"
 
 
 def group_codes(group: str) -> list[str]:

@@ -38,6 +38,7 @@ app.add_typer(scenario_app, name="scenario")
 HEADLINE = (
     "expected_shortfall_t",
     "expected_shortfall_share",
+    "short_path_share",
     "p95_shortfall_t",
     "peak_price_ratio",
     "peak_price_ratio_rest",

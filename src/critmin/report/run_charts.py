@@ -111,13 +111,18 @@ def _add_fan(
     name: str,
     fmt: str,
     legend: bool,
+    group: str = "",
 ) -> None:
-    """Add 5-95 % and 25-75 % bands and the median of ``fan`` (month x fan_quantile)."""
+    """Add 5-95 % and 25-75 % bands and the median of ``fan`` (month x fan_quantile).
+
+    With ``legend``, the bands and the median get legend entries of their own
+    (named for the band alone when ``group`` is set: the entries of one band in
+    every panel then share a legend group, and toggle together)."""
     months = fan["month"].values
     q = {float(level): fan.sel(fan_quantile=level).values for level in fan["fan_quantile"].values}
     back = months[::-1]
     for low, high, alpha in ((0.05, 0.95, 0.16), (0.25, 0.75, 0.34)):
-        label = f"{low:.0%}-{high:.0%} band"
+        label = f"{low:.0%}-{high:.0%} of paths"
         fig.add_scatter(
             x=np.concatenate([months, back]),
             y=np.concatenate([q[low], q[high][::-1]]),
@@ -125,8 +130,8 @@ def _add_fan(
             fillcolor=_rgba(colour, alpha),
             line={"width": 0},
             hoverinfo="skip",
-            name=f"{name}: {label}",
-            legendgroup=f"{name}{low}",
+            name=label if group else f"{name}: {label}",
+            legendgroup=f"{group or name}{low}",
             showlegend=legend,
             row=row,
             col=1,
@@ -136,8 +141,8 @@ def _add_fan(
         y=q[0.5],
         mode="lines",
         line={"color": colour, "width": 2},
-        name=f"{name}: median",
-        legendgroup=f"{name}median",
+        name="median" if group else f"{name}: median",
+        legendgroup=f"{group or name}median",
         showlegend=legend,
         customdata=np.column_stack([q[0.05], q[0.25], q[0.75], q[0.95]]),
         hovertemplate=(
@@ -170,8 +175,12 @@ def fan_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
         (sel["price_ratio_fan"].sel(segment="rest"), "rest-of-world price", _PALETTE[2], ".2f"),
     )
     for row, (fan, name, colour, fmt) in enumerate(panels, start=1):
-        _add_fan(fig, fan, row=row, colour=colour, name=name, fmt=fmt, legend=True)
+        # one legend entry per band, shown with the first panel, toggling every panel's
+        _add_fan(fig, fan, row=row, colour=colour, name=name, fmt=fmt, legend=row == 1,
+                 group="fan")  # fmt: skip
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    # ticks push the y labels clear of the x axis's first label
+    fig.update_yaxes(ticks="outside", ticklen=6, tickcolor="#ffffff")
     for row in (2, 3):
         fig.add_hline(y=1.0, line={"color": "#8c959f", "dash": "dot", "width": 1}, row=row, col=1)
     fig.update_xaxes(title_text="month", row=3, col=1)
@@ -185,34 +194,35 @@ def fan_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
 
 
 def reserve_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
-    """Reserve stock (mean, fan and target) and days of cover over months, per holder."""
+    """Reserve stock (mean, fan and target) and days of cover over months, per holder.
+
+    One legend entry per holder (its traces toggle together); the line styles are
+    named in the panel titles."""
     sel = ds.sel(mineral=mineral)
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.1,
-        subplot_titles=("reserve stock, t", "days of cover (mean stock / members' daily demand)"),
+        vertical_spacing=0.12,
+        subplot_titles=(
+            "reserve stock [t]: mean (dashed), median and 25-75 %, 5-95 % of paths; "
+            "target (dotted)",
+            "days of cover (mean stock / members' daily demand)",
+        ),
     )
     for k, holder in enumerate(reserve_holders(ds, mineral)):
         colour = _PALETTE[k % len(_PALETTE)]
         one = sel.sel(holder=holder)
-        _add_fan(
-            fig,
-            one["reserve_stock_fan_t"],
-            row=1,
-            colour=colour,
-            name=holder,
-            fmt=",.1f",
-            legend=True,
-        )
+        first = len(fig.data)
+        _add_fan(fig, one["reserve_stock_fan_t"], row=1, colour=colour, name=holder,
+                 fmt=",.1f", legend=False)  # fmt: skip
         months = one["month"].values
         fig.add_scatter(
             x=months,
             y=one["reserve_stock_mean_t"].values,
             mode="lines",
             line={"color": colour, "width": 2, "dash": "dash"},
-            name=f"{holder}: mean",
+            name=holder,
             hovertemplate=f"{html.escape(holder)} month %{{x}}: mean %{{y:,.1f}} t<extra></extra>",
             row=1,
             col=1,
@@ -224,6 +234,7 @@ def reserve_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
             mode="lines",
             line={"color": colour, "width": 1, "dash": "dot"},
             name=f"{holder}: target",
+            showlegend=False,
             hovertemplate=f"{html.escape(holder)} target %{{y:,.1f}} t<extra></extra>",
             row=1,
             col=1,
@@ -234,16 +245,19 @@ def reserve_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
             mode="lines",
             line={"color": colour, "width": 2},
             name=f"{holder}: days of cover",
+            showlegend=False,
             hovertemplate=f"{html.escape(holder)} month %{{x}}: %{{y:.0f}} days<extra></extra>",
             row=2,
             col=1,
         )
-    fig.update_yaxes(rangemode="tozero")
+        for trace in fig.data[first:]:
+            trace.legendgroup = holder
+    fig.update_yaxes(rangemode="tozero", ticks="outside", ticklen=6, tickcolor="#ffffff")
     fig.update_xaxes(title_text="month", row=2, col=1)
     fig.update_layout(
         title=f"{mineral}: strategic reserves",
         height=620,
         margin={"l": 60, "r": 20, "t": 80, "b": 50},
-        legend={"orientation": "h", "y": -0.1},
+        legend={"orientation": "h", "y": -0.1, "title": {"text": "holder "}},
     )
     return fig

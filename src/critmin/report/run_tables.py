@@ -13,115 +13,73 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from critmin.report._html import NumberFormat
+from critmin.labels import usd
 from critmin.report.geo import country_name
 from critmin.results import CAUSES, WORLD
 
-#: Headings of the headline table (column -> heading).
-HEADLINE_HEADINGS: dict[str, str] = {
-    "mineral": "mineral",
-    "baseline_demand_t": "baseline demand t",
-    "expected_shortfall_t": "expected shortfall t",
-    "expected_shortfall_share": "share of demand",
-    "p50_shortfall_t": "P50 t",
-    "p95_shortfall_t": "P95 t",
-    "p99_shortfall_t": "P99 t",
-    "cvar95_shortfall_t": "CVaR95 t",
-    "peak_price_ratio_alliance": "peak price alliance",
-    "peak_price_ratio_rest": "peak price rest",
-    "trough_price_ratio_rest": "lowest price rest",
-    "months_to_recovery_mean": "months to recovery (recovered paths)",
-    "months_to_recovery_p95": "months to recovery P95",
-    "unrecovered_share": "paths unrecovered at horizon",
-    "floor_cost_usd": "floor cost USD",
-    "reserve_net_cost_usd": "reserve net cost USD",
-    "fiscal_cost_usd": "fiscal cost USD",
-}
-#: Headings of the per-consumer tables.
-CONSUMER_HEADINGS: dict[str, str] = {
-    "mineral": "mineral",
-    "consumer": "consumer",
-    "name": "name",
-    "baseline_demand_t": "baseline demand t",
-    "expected_shortfall_t": "expected shortfall t",
-    "expected_shortfall_share": "share of demand",
-    "p95_shortfall_t": "P95 t",
-    "cvar95_shortfall_t": "CVaR95 t",
-    "months_to_recovery_mean": "months to recovery (recovered paths)",
-    "unrecovered_share": "paths unrecovered at horizon",
-}
+#: Columns of the headline table, in order: the figures a reader needs first.
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    "mineral",
+    "baseline_demand_t",
+    "expected_shortfall_t",
+    "expected_shortfall_share",
+    "short_path_share",
+    "p95_shortfall_t",
+    "peak_price_ratio_alliance",
+    "months_to_recovery_mean",
+    "unrecovered_share",
+    "fiscal_cost_usd",
+)
+#: Columns of the headline table's second part, shown on request.
+HEADLINE_MORE_COLUMNS: tuple[str, ...] = (
+    "mineral",
+    "p50_shortfall_t",
+    "p99_shortfall_t",
+    "cvar95_shortfall_t",
+    "peak_price_ratio_rest",
+    "trough_price_ratio_rest",
+    "price_cap_binding_share",
+    "months_to_recovery_p95",
+    "floor_cost_usd",
+    "reserve_net_cost_usd",
+)
+#: Columns of the per-consumer tables.
+CONSUMER_COLUMNS: tuple[str, ...] = (
+    "mineral",
+    "consumer",
+    "name",
+    "baseline_demand_t",
+    "expected_shortfall_t",
+    "expected_shortfall_share",
+    "short_path_share",
+    "p95_shortfall_t",
+    "cvar95_shortfall_t",
+    "months_to_recovery_mean",
+    "unrecovered_share",
+)
+
+#: Mark of a figure the price cap held down (:func:`headline_marks`).
+CAPPED = "capped"
+#: Mark of a recovery figure beyond the horizon.
+BEYOND = "beyond horizon"
 
 
-def tonnes(value: float) -> str:
-    """Tonnes with precision that suits the size.
-
-    >>> tonnes(1234567.8), tonnes(49.119), tonnes(0.01234)
-    ('1,234,568', '49.1', '0.0123')
-    """
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 1:
-        return f"{value:,.1f}"
-    return f"{value:.3g}"
+_HEADLINE_ALL = dict.fromkeys((*HEADLINE_COLUMNS, *HEADLINE_MORE_COLUMNS))
 
 
-def usd(value: float) -> str:
-    """US dollars in millions or billions.
-
-    >>> usd(382049.6), usd(2.5e9), usd(-1.109e7), usd(0.0)
-    ('$0.38 M', '$2.50 bn', '-$11.09 M', '$0')
-    """
-    if value == 0:
-        return "$0"
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    if size >= 1e9:
-        return f"{sign}${size / 1e9:,.2f} bn"
-    return f"{sign}${size / 1e6:,.2f} M"
-
-
-def _per_tonne(value: float) -> str:
-    """US dollars per tonne; empty for NaN.
-
-    >>> _per_tonne(1234.5), _per_tonne(float("nan"))
-    ('$1,234', '')
-    """
-    return "" if value != value else f"${value:,.0f}"
-
-
-#: Number formats of the run tables (column -> format).
-FORMATS: dict[str, NumberFormat] = {
-    "baseline_demand_t": tonnes,
-    "expected_shortfall_t": tonnes,
-    "p50_shortfall_t": tonnes,
-    "p95_shortfall_t": tonnes,
-    "p99_shortfall_t": tonnes,
-    "cvar95_shortfall_t": tonnes,
-    "expected_shortfall_share": ".2%",
-    "peak_price_ratio_alliance": ".2f",
-    "peak_price_ratio_rest": ".2f",
-    "trough_price_ratio_rest": ".2f",
-    "months_to_recovery_mean": ".1f",
-    "months_to_recovery_p95": ".0f",
-    "unrecovered_share": ".0%",
-    "floor_cost_usd": usd,
-    "reserve_net_cost_usd": usd,
-    "fiscal_cost_usd": usd,
-    "reserve_purchase_usd": usd,
-    "reserve_release_usd": usd,
-    "target_t": tonnes,
-    "released_t": tonnes,
-    "min_days_of_cover": ".0f",
-    "shortfall_without_t": tonnes,
-    "shortfall_with_t": tonnes,
-    "shortfall_removed_t": tonnes,
-    "removed_share": ".1%",
-    "cvar95_without_t": tonnes,
-    "cvar95_with_t": tonnes,
-    "usd_per_t_removed": _per_tonne,
-    **{c: ".1%" for c in CAUSES},
-}
+def headline_marks(headline: pd.DataFrame) -> dict[str, list[str]]:
+    """Marks of the headline table's figures: a peak price the numerical price cap
+    held down in some path-months is ``capped``; a slow-case recovery that lies
+    beyond the horizon (more than 5 % of paths never recovered) is ``beyond
+    horizon``, never a number."""
+    capped = [CAPPED if v > 0 else "" for v in headline["price_cap_binding_share"].fillna(0)]
+    beyond = [BEYOND if v != v else "" for v in headline["months_to_recovery_p95"]]
+    return {
+        "peak_price_ratio_alliance": capped,
+        "peak_price_ratio_rest": capped,
+        "price_cap_binding_share": capped,
+        "months_to_recovery_p95": beyond,
+    }
 
 
 def has_reserves(ds: xr.Dataset) -> bool:
@@ -132,6 +90,13 @@ def has_reserves(ds: xr.Dataset) -> bool:
 def _share(shortfall: np.ndarray, demand: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(demand > 0, shortfall / demand, np.nan)
+
+
+def _optional(ds: xr.Dataset, name: str) -> np.ndarray:
+    """Per-mineral values of ``name``; NaN for a run folder written before it was recorded."""
+    if name in ds:
+        return np.asarray(ds[name].values, dtype=float)
+    return np.full(ds.sizes["mineral"], np.nan)
 
 
 def headline_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -145,9 +110,9 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`HEADLINE_HEADINGS`. Tonnes are totals over the
-        horizon [t]; ``expected_shortfall_share`` is the expected shortfall
-        over the baseline demand of the horizon [share]; peak prices are the
+        The columns of :data:`HEADLINE_COLUMNS` and :data:`HEADLINE_MORE_COLUMNS`.
+        Tonnes are totals over the horizon [t]; ``expected_shortfall_share`` is the
+        expected shortfall over the baseline demand of the horizon [share]; peak prices are the
         mean over paths of each path's highest price ratio to baseline [-],
         the lowest price the mean of each path's lowest in the rest segment
         (the imposer's own price falls when part of what it withholds stays
@@ -159,17 +124,13 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
     world = ds.sel(consumer=WORLD)
     quantile = world["shortfall_quantile_t"]
     peak = ds["peak_price_ratio_mean"]
-    # run folders written before the lowest price was recorded lack it
-    trough = (
-        ds["trough_price_ratio_mean"].sel(segment="rest").values
-        if "trough_price_ratio_mean" in ds
-        else np.full(ds.sizes["mineral"], np.nan)
-    )
+    trough = _optional(ds.sel(segment="rest"), "trough_price_ratio_mean")
     if has_reserves(ds):
         net = (ds["reserve_purchase_usd"] - ds["reserve_release_usd"]).sum("holder").values
     else:
         net = np.zeros(ds.sizes["mineral"])
     floors = ds["floor_cost_usd"].values
+    capped = _optional(ds, "price_cap_binding_share")
     expected = world["expected_shortfall_t"].values
     baseline = world["baseline_demand_t"].values
     return pd.DataFrame(
@@ -188,11 +149,13 @@ def headline_table(ds: xr.Dataset) -> pd.DataFrame:
             "months_to_recovery_mean": world["months_to_recovery_mean"].values,
             "months_to_recovery_p95": world["months_to_recovery_p95"].values,
             "unrecovered_share": world["unrecovered_share"].values,
+            "short_path_share": _optional(world, "short_path_share"),
+            "price_cap_binding_share": capped,
             "floor_cost_usd": floors,
             "reserve_net_cost_usd": net,
             "fiscal_cost_usd": floors + net,
         }
-    ).astype({c: float for c in HEADLINE_HEADINGS if c != "mineral"})
+    ).astype({c: float for c in _HEADLINE_ALL if c != "mineral"})
 
 
 def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -201,7 +164,7 @@ def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`CONSUMER_HEADINGS`; consumers without demand
+        The columns of :data:`CONSUMER_COLUMNS`; consumers without demand
         for a mineral are left out.
     """
     parts = ds[
@@ -213,6 +176,10 @@ def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
             "unrecovered_share",
         ]
     ]
+    if "short_path_share" in ds:
+        parts["short_path_share"] = ds["short_path_share"]
+    else:  # a run folder written before it was recorded
+        parts["short_path_share"] = xr.full_like(ds["unrecovered_share"], np.nan)
     parts["p95_shortfall_t"] = ds["shortfall_quantile_t"].sel(quantile=0.95, drop=True)
     frame = parts.to_dataframe().reset_index()
     frame = frame[frame["baseline_demand_t"].notna()].reset_index(drop=True)
@@ -222,7 +189,7 @@ def consumer_table(ds: xr.Dataset) -> pd.DataFrame:
     frame["expected_shortfall_share"] = _share(
         frame["expected_shortfall_t"].to_numpy(), frame["baseline_demand_t"].to_numpy()
     )
-    return frame[list(CONSUMER_HEADINGS)]
+    return frame[list(CONSUMER_COLUMNS)]
 
 
 def reserve_holders(ds: xr.Dataset, mineral: str) -> list[str]:
@@ -233,16 +200,8 @@ def reserve_holders(ds: xr.Dataset, mineral: str) -> list[str]:
     return [str(h) for h, t in zip(ds["holder"].values, target.values, strict=True) if t == t]
 
 
-#: Headings of the table of what limited supply (cause -> heading).
-CAUSE_HEADINGS: dict[str, str] = {
-    "mineral": "mineral",
-    "price": "priced out",
-    "restriction": "restriction",
-    "output_outage": "outages",
-    "refiners_feed": "refiners' feed",
-    "capacity": "capacity",
-    "stocks": "stocks (no supply lost)",
-}
+#: Columns of the table of what limited supply.
+CAUSE_COLUMNS: tuple[str, ...] = ("mineral", *CAUSES)
 
 
 def cause_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -251,22 +210,17 @@ def cause_table(ds: xr.Dataset) -> pd.DataFrame:
     limited supply"); empty for a run folder written before it was recorded, NaN
     for a mineral without unmet demand."""
     if "unmet_by_cause_t" not in ds:
-        return pd.DataFrame(columns=list(CAUSE_HEADINGS))
+        return pd.DataFrame(columns=list(CAUSE_COLUMNS))
     world = ds["unmet_by_cause_t"].sel(consumer=WORLD)
     total = world.sum("cause")
     shares = (world / total.where(total > 0)).transpose("mineral", "cause")
     frame = pd.DataFrame(shares.values, columns=[str(c) for c in ds["cause"].values])
     frame.insert(0, "mineral", [str(m) for m in ds["mineral"].values])
-    return frame[list(CAUSE_HEADINGS)]
+    return frame[list(CAUSE_COLUMNS)]
 
 
-#: Headings of the table of per-mineral market parameters.
-PARAMETER_HEADINGS: dict[str, str] = {
-    "mineral": "mineral",
-    "parameter": "parameter",
-    "value": "value",
-    "source": "from",
-}
+#: Columns of the table of per-mineral market parameters.
+PARAMETER_COLUMNS: tuple[str, ...] = ("mineral", "parameter", "value", "source")
 
 
 def parameter_table(summary: Mapping[str, Any]) -> pd.DataFrame:
@@ -278,22 +232,22 @@ def parameter_table(summary: Mapping[str, Any]) -> pd.DataFrame:
         for m, figures in summary.get("minerals", {}).items()
         for name, p in (figures.get("market_parameters") or {}).items()
     ]
-    return pd.DataFrame(rows, columns=list(PARAMETER_HEADINGS))
+    return pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
 
 
-#: Headings of the table of what the reserves do.
-EFFECT_HEADINGS: dict[str, str] = {
-    "mineral": "mineral",
-    "consumer": "consumer",
-    "name": "name",
-    "shortfall_without_t": "expected shortfall without reserves t",
-    "shortfall_with_t": "with reserves t",
-    "shortfall_removed_t": "removed t",
-    "removed_share": "removed share",
-    "cvar95_without_t": "CVaR95 without t",
-    "cvar95_with_t": "CVaR95 with t",
-    "usd_per_t_removed": "reserve net cost per t removed USD",
-}
+#: Columns of the table of what the reserves do.
+EFFECT_COLUMNS: tuple[str, ...] = (
+    "mineral",
+    "consumer",
+    "name",
+    "shortfall_without_t",
+    "shortfall_with_t",
+    "shortfall_removed_t",
+    "removed_share",
+    "cvar95_without_t",
+    "cvar95_with_t",
+    "usd_per_t_removed",
+)
 
 
 def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -307,14 +261,14 @@ def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`EFFECT_HEADINGS`: expected shortfall and CVaR95
+        The columns of :data:`EFFECT_COLUMNS`: expected shortfall and CVaR95
         over the horizon without and with the reserves [t], the expected
         shortfall removed [t] and its share of the shortfall without [share],
         and on the world row the reserves' net cost over the tonnes removed
         [USD/t] (empty when nothing was removed).
     """
     if not has_reserves(ds) or "expected_shortfall_without_reserves_t" not in ds:
-        return pd.DataFrame(columns=list(EFFECT_HEADINGS))
+        return pd.DataFrame(columns=list(EFFECT_COLUMNS))
     rows = []
     for mineral in ds["mineral"].values:
         holders = reserve_holders(ds, str(mineral))
@@ -345,7 +299,7 @@ def reserve_effect_table(ds: xr.Dataset) -> pd.DataFrame:
                     "usd_per_t_removed": net / removed if c == WORLD and removed > 0 else np.nan,
                 }
             )
-    return pd.DataFrame(rows, columns=list(EFFECT_HEADINGS))
+    return pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
 
 
 def reserve_table(ds: xr.Dataset, summary: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -93,15 +93,29 @@ class _Schema:
 def _records(
     items: Sequence[tuple[int, Mapping[str, Any]]], titles: Mapping[str, str], skip: set[str]
 ) -> str:
-    """A table of mappings (one row each, numbered as in the file)."""
-    keys: list[str] = []
-    for _, item in items:
-        keys += [k for k in item if k not in keys and k not in skip]
-    keys = [k for k in keys if k not in (*_TIMING, "note")]
-    keys += [k for k in (*_TIMING, "note") if any(k in item for _, item in items)]
-    rows = [{"#": str(i), **{k: value_text(item.get(k)) for k in keys}} for i, item in items]
-    frame = pd.DataFrame(rows, columns=["#", *keys])
-    return table_html(frame, headings={k: _heading(k) for k in keys}, titles=titles)
+    """Mappings (events, policies), each as a table of its fields, numbered as in the
+    file: a field per row with its value and description, so that an item with many
+    fields stays as narrow as the page."""
+    parts = []
+    for i, item in items:
+        keys = [k for k in item if k not in skip and k not in (*_TIMING, "note")]
+        keys += [k for k in (*_TIMING, "note") if k in item]
+        rows = [
+            {
+                "field": _heading(k),
+                "value": value_text(item.get(k)),
+                "description": titles.get(k, ""),
+            }
+            for k in keys
+        ]
+        frame = pd.DataFrame(rows, columns=["field", "value", "description"])
+        parts.append(
+            f'<p class="muted">#{i}</p>'
+            + table_html(
+                frame, headings={"field": "Field", "value": "Value", "description": "Description"}
+            )  # fmt: skip
+        )
+    return "\n".join(parts)
 
 
 def _key_values(data: Mapping[str, Any], titles: Mapping[str, str], skip: set[str]) -> str:
@@ -110,7 +124,10 @@ def _key_values(data: Mapping[str, Any], titles: Mapping[str, str], skip: set[st
         for k, v in data.items()
         if k not in skip
     ]
-    return table_html(pd.DataFrame(rows, columns=["parameter", "value", "description"]))
+    frame = pd.DataFrame(rows, columns=["parameter", "value", "description"])
+    return table_html(
+        frame, headings={"parameter": "Parameter", "value": "Value", "description": "Description"}
+    )
 
 
 def assumptions_html(scenario: Mapping[str, Any], summary: Mapping[str, Any]) -> str:

@@ -21,19 +21,17 @@ import yaml
 
 from critmin import __version__
 from critmin.errors import CritminError
-from critmin.report._html import Figures, table_html, write_page
+from critmin.report._html import Figures, Tables, write_page
+from critmin.report.bottom_line import stress_test_bottom_line
 from critmin.report.geo import country_codes, geo_assets_script
 from critmin.report.run_charts import fan_figure, reserve_figure, shortfall_map
 from critmin.report.run_tables import (
-    CAUSE_HEADINGS,
-    CONSUMER_HEADINGS,
-    EFFECT_HEADINGS,
-    FORMATS,
-    HEADLINE_HEADINGS,
-    PARAMETER_HEADINGS,
+    HEADLINE_COLUMNS,
+    HEADLINE_MORE_COLUMNS,
     cause_table,
     consumer_table,
     has_reserves,
+    headline_marks,
     headline_table,
     parameter_table,
     reserve_effect_table,
@@ -42,8 +40,6 @@ from critmin.report.run_tables import (
 from critmin.report.scenario_tables import assumptions_html
 from critmin.results import NETCDF_FILE, SCENARIO_FILE, Results
 
-#: Short headings of the table beside the map.
-_BESIDE_HEADINGS = {"expected_shortfall_t": "shortfall t", "expected_shortfall_share": "share"}
 #: Default file name of the report inside the run folder.
 REPORT_FILE = "report.html"
 #: Variables of ``results.nc`` the report reads (reserve variables only when there are holders).
@@ -103,19 +99,22 @@ def _read_scenario(run_dir: Path) -> tuple[str, Mapping[str, Any]]:
     return text, data
 
 
-def _section_reserves(ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figures) -> str:
+def bottom_line_html(summary: Mapping[str, Any]) -> str:
+    """The report's opening box: :func:`stress_test_bottom_line` as a lead and a list."""
+    lead, *rest = stress_test_bottom_line(summary)
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in rest)
+    return (
+        f'<div class="bottom" id="bottom-line"><p><strong>Bottom line.</strong> '
+        f"{html.escape(lead)}</p><ul>{items}</ul></div>"
+    )
+
+
+def _section_reserves(
+    ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figures, tables: Tables
+) -> str:
     table = reserve_table(ds, summary)
     if table.empty:
         return "<p>The scenario holds no strategic reserves.</p>"
-    headings = {
-        "target_t": "target t",
-        "released_t": "released t (mean)",
-        "reserve_purchase_usd": "purchases USD",
-        "reserve_release_usd": "release revenue USD",
-        "reserve_net_cost_usd": "net cost USD",
-        "cost_by_member": "net cost by member",
-        "min_days_of_cover": "lowest mean days of cover",
-    }
     parts = [
         '<p class="muted">Stocks are tonnes held at the end of each month: the mean over '
         "paths (dashed), the 25-75 % and 5-95 % bands and the median; the dotted line is the "
@@ -123,7 +122,7 @@ def _section_reserves(ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figur
         "Costs are means over paths of totals over the horizon; releases are sold at the "
         "market price, and the net cost (purchases minus release revenue) is shared among "
         "the members by the reserve's cost-sharing rule.</p>",
-        table_html(table, formats=FORMATS, headings=headings),
+        tables(table),
     ]
     effect = reserve_effect_table(ds)
     if not effect.empty:
@@ -136,7 +135,7 @@ def _section_reserves(ds: xr.Dataset, summary: Mapping[str, Any], to_html: Figur
             "shortfall without them; negative when the reserves' purchases cost more "
             "supply than their releases gave back. Cost per tonne removed: the reserves' net "
             "cost over the world's tonnes removed.</p>",
-            table_html(effect, formats=FORMATS, headings=EFFECT_HEADINGS),
+            tables(effect),
         ]
     for mineral in table["mineral"].unique():
         parts.append(to_html(reserve_figure(ds, str(mineral))))
@@ -174,7 +173,9 @@ def simulation_report(run_dir: Path, out: Path | None = None) -> Path:
     target = Path(out) if out is not None else run_dir / REPORT_FILE
     name = str(summary.get("scenario") or ds.attrs.get("scenario") or run_dir.name)
     to_html = Figures()
+    tables = Tables()
     headline = headline_table(ds)
+    marks = headline_marks(headline)
     consumers = consumer_table(ds)
     on_map = set(country_codes())
     beside = consumers[~consumers["consumer"].isin(on_map)]
@@ -186,35 +187,32 @@ def simulation_report(run_dir: Path, out: Path | None = None) -> Path:
         f'<h3 id="fan-{html.escape(m)}">{html.escape(m)}</h3>{to_html(fan_figure(ds, m))}'
         for m in minerals
     )
-    reserves = _section_reserves(ds, summary, to_html)
+    reserves = _section_reserves(ds, summary, to_html, tables)
     description = str(scenario.get("description") or "")
     mass_error = summary.get("mass_balance_max_rel_error")
     mass_text = f"; mass balance holds to {float(mass_error):.1e} (relative)" if mass_error else ""
     body = f"""
 <h1>critmin stress test: {html.escape(name)}</h1>
 <p>{html.escape(description)}</p>
-<p class="muted">{int(ds.attrs.get("paths", summary.get("paths", 0))):,} Monte Carlo paths,
-seed {html.escape(str(ds.attrs.get("seed", summary.get("seed", ""))))},
-{int(ds.sizes["month"])} months; simulated with critmin
-{html.escape(str(ds.attrs.get("critmin_version", "?")))}{mass_text}. Run folder
-{html.escape(str(run_dir))}; report written {dt.date.today().isoformat()} by critmin
-{html.escape(__version__)}. Tonnes are of each mineral's final-stage basis and totals over the
-horizon; prices are ratios to the baseline price. Methods: docs/methods.md.</p>
+{bottom_line_html(summary)}
+<p class="muted">{int(ds.attrs.get("paths", summary.get("paths", 0))):,} simulated paths over
+{int(ds.sizes["month"])} months. Tonnes are totals over the horizon; prices are multiples
+of the baseline price. How the figures are made: <a href="#about">About these figures</a>.</p>
 <nav><a href="#headline">Headline figures</a><a href="#map">Who runs short</a>
 <a href="#fans">Shortfall and prices</a><a href="#reserves">Reserves</a>
-<a href="#assumptions">Assumptions</a></nav>
+<a href="#assumptions">Assumptions</a><a href="#glossary">Glossary</a></nav>
 <h2 id="headline">Headline figures per mineral</h2>
-{table_html(headline, formats=FORMATS, headings=HEADLINE_HEADINGS)}
-<p class="muted">World totals over the horizon. Expected shortfall: mean over paths of unmet
-demand; P50/P95/P99: quantiles over paths; CVaR95: mean of the worst 5 % of paths. Peak price:
-mean over paths of each path's highest monthly price ratio, in the alliance and the rest of
-the world; lowest price: the same for the lowest in the rest of the world (where the imposer's
-withheld volume lowers its price). Months to recovery: mean months until world unmet demand
-falls back below the recovery threshold. Costs: means over paths; a reserve's net cost is its
-purchases minus the revenue of its releases (negative when releases earned more), and the
-fiscal cost adds the price floors' cost.</p>
+{tables(headline[list(HEADLINE_COLUMNS)], marks=marks)}
+<details><summary>More figures: quantiles, prices, costs</summary>
+{tables(headline[list(HEADLINE_MORE_COLUMNS)], marks=marks)}</details>
+<p class="muted">World totals over the horizon; hover over a heading for its meaning, or see
+the <a href="#glossary">glossary</a>. Months to recovery count only the paths that recovered;
+the share of paths not recovered at the horizon is beside it. <em>capped</em>: the model's
+numerical price cap held the price down in some months, so the peak is a lower bound.
+<em>beyond horizon</em>: more than 5 % of paths never recovered, so the slow case lies past
+the last month.</p>
 <h3>What limited supply</h3>
-{table_html(cause_table(ds), formats=FORMATS, headings=CAUSE_HEADINGS)}
+{tables(cause_table(ds))}
 <p class="muted">Shares of the world's expected unmet demand by what limited supply: demand
 priced out (the price rose and buyers took less than they wanted), then the physical deficit
 split in proportion to the supply lost that month to the restriction (at the selling stage),
@@ -230,10 +228,10 @@ run: their demand is in ROW. Country shapes: United Nations geodata as shipped w
 the boundaries and names shown do not imply official endorsement or acceptance by the United
 Nations.</p></div>
 <div class="aside"><h3>Not on the map</h3>
-{table_html(beside, formats=FORMATS, headings=_BESIDE_HEADINGS)}
+{tables(beside)}
 <p class="muted">ROW is the rest of the world, WORLD the sum of all consumers.</p></div></div>
 <details><summary>Shortfall by consumer (table)</summary>
-{table_html(consumers, formats=FORMATS, headings=CONSUMER_HEADINGS)}</details>
+{tables(consumers)}</details>
 <h2 id="fans">Shortfall and prices over time</h2>
 {fans}
 <h2 id="reserves">Strategic reserves</h2>
@@ -241,13 +239,33 @@ Nations.</p></div>
 <h2 id="assumptions">Assumptions</h2>
 {assumptions_html(scenario, summary)}
 <h3>Market parameters by mineral</h3>
-{table_html(parameter_table(summary), headings=PARAMETER_HEADINGS)}
+{tables(parameter_table(summary))}
 <p class="muted">The values the run used for each mineral and where each came from: the
 scenario (its market section, or its per-mineral overrides), the data package's
 market_parameters table (a published figure or one calibrated on a named event), or
 critmin's default, an assumption (docs/methods.md, "Default parameters and their
 sources").</p>
+<h2 id="about">About these figures</h2>
+<p class="muted">{int(ds.attrs.get("paths", summary.get("paths", 0))):,} Monte Carlo paths,
+seed {html.escape(str(ds.attrs.get("seed", summary.get("seed", ""))))},
+{int(ds.sizes["month"])} months; simulated with critmin
+{html.escape(str(ds.attrs.get("critmin_version", "?")))}{mass_text}. Run folder
+{html.escape(str(run_dir))}; report written {dt.date.today().isoformat()} by critmin
+{html.escape(__version__)}. Tonnes are of each mineral's final-stage basis and totals over the
+horizon; prices are ratios to the baseline price. Expected shortfall: mean over paths of unmet
+demand; the median and the 1-in-20 and 1-in-100 bad cases are quantiles over paths; the mean of
+the worst 5 % is the CVaR95. Peak price: mean over paths of each path's highest monthly price
+ratio, in the alliance and the rest of the world; lowest price: the same for the lowest in the
+rest of the world (where the imposer's withheld volume lowers its price). Chance of running
+short: the share of paths with at least one month in which the consumer's unmet share of
+demand is above 0.5 %. Costs: means over paths; a reserve's net cost is its purchases minus the
+revenue of its releases (negative when releases earned more), and the fiscal cost adds the price
+floors' cost. Methods: docs/methods.md.</p>
 <h3>scenario.yaml</h3>
 <pre>{html.escape(scenario_text)}</pre>
+<h2 id="glossary">Glossary</h2>
+<p class="muted">Each label of the tables above, its unit, and the key of the same figure in
+summary.json, summary.csv and results.xlsx.</p>
+{tables.glossary_html()}
 """
     return write_page(target, f"critmin stress test: {name}", body)

@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from critmin import __version__
 from critmin.engine.outputs import FAN_QUANTILES, WORLD
 from critmin.errors import CritminError
-from critmin.labels import LABELS, Kind, Label, glossary, label
+from critmin.labels import Kind, Label, glossary, label
 
 #: The dataset attribute that holds the calendar month of month 0 (``YYYY-MM``).
 START_ATTR = "start_month"
@@ -134,18 +134,6 @@ def iamc_table(
 
 #: Columns of the workbook's prices sheet: the fan quantiles of the monthly price.
 PRICE_COLUMNS = {q: f"price_ratio_p{round(q * 100):02d}" for q in FAN_QUANTILES}
-#: Labels of workbook columns :mod:`critmin.labels` does not have yet (it wins once it does).
-PENDING_LABELS: dict[str, Label] = {
-    **{
-        key: Label(
-            f"Price, {'median' if q == 0.5 else f'{round(q * 100)}th percentile'} over paths",
-            Kind.RATIO,
-            f"the month's price as a ratio to the baseline price; {round(q * 100)} % of "
-            "paths have a lower one",
-        )
-        for q, key in PRICE_COLUMNS.items()
-    },
-}
 #: Excel number formats by kind (none: Excel's General).
 NUMBER_FORMATS: dict[Kind, str] = {
     Kind.TONNES: "#,##0.0",
@@ -153,6 +141,7 @@ NUMBER_FORMATS: dict[Kind, str] = {
     Kind.RATIO: "0.00",
     Kind.USD: "#,##0",
     Kind.USD_PER_T: "#,##0",
+    Kind.USD_PER_KG: "#,##0.00",
     Kind.MONTHS: "0.0",
     Kind.DAYS: "#,##0",
     Kind.INDEX: "#,##0.000",
@@ -202,8 +191,8 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def sheet_label(key: str) -> Label:
-    """The label of a workbook column: the glossary's, else a pending one, else the key."""
-    return LABELS.get(key) or PENDING_LABELS.get(key) or label(key)
+    """The label of a workbook column: the glossary's, else the key."""
+    return label(key)
 
 
 def minerals_table(result: dict[str, Any]) -> pd.DataFrame:
