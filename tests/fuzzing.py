@@ -63,6 +63,7 @@ BASE: dict[str, Any] = {
 LEAVES: tuple[tuple[Any, ...], ...] = (
     ("name",),
     ("horizon_months",),
+    ("calendar_start",),
     ("paths",),
     ("seed",),
     ("minerals",),
@@ -224,6 +225,9 @@ BAD_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--keep-paths", "999999"),
     ("--export", "xlsx,pdf"),
     ("--export", ""),
+    ("--start", "2026-13"),
+    ("--start", "July 2026"),
+    ("--start", "1899-12"),
     ("--out", "{dir}/afile"),
     ("--out", "{dir}/afile/run"),
     ("--out", "{dir}/notes"),

@@ -248,6 +248,36 @@ def test_a_bad_start_month_is_refused_before_any_work(scenario_file: Path, tmp_p
     assert not (tmp_path / "x").exists()
 
 
+def test_the_scenarios_calendar_dates_the_months_and_start_overrides_it(
+    scenario_file: Path, tmp_path: Path
+) -> None:
+    """A scenario with ``calendar_start`` dates iamc.csv from it; ``--start`` wins."""
+    dated = tmp_path / "dated.yaml"
+    text = scenario_file.read_text(encoding="utf-8").replace(
+        "horizon_months: 24", "horizon_months: 24\ncalendar_start: 2023-07"
+    )
+    dated.write_text(text.replace("paths: 120", "paths: 20"), encoding="utf-8")
+    for extra, first, last in (
+        ((), "2023-07-01 00:00:00", "2025-06-01 00:00:00"),
+        (("--start", "2010-09"), "2010-09-01 00:00:00", "2012-08-01 00:00:00"),
+    ):
+        out = tmp_path / f"run{len(extra)}"
+        code, output = run("simulate", str(dated), "--export", "iamc", *extra, "--out", str(out))
+        assert code == 0, output
+        assert "nominal calendar" not in output
+        times = sorted(set(pd.read_csv(out / "iamc.csv")["time"]))
+        assert (times[0], times[-1], len(times)) == (first, last, MONTHS)
+    # the report names the calendar too
+    assert run("report", str(tmp_path / "run0"))[0] == 0
+    page = (tmp_path / "run0" / "report.html").read_text(encoding="utf-8")
+    assert "over 24 months from July 2023 (month 0)" in " ".join(page.split())
+    dated.write_text(text.replace("2023-07", "2023-13"), encoding="utf-8")
+    code, output = run("simulate", str(dated), "--out", str(tmp_path / "bad"))
+    assert code == 2
+    assert "calendar_start: not a calendar month (given '2023-13'" in output
+    assert not (tmp_path / "bad").exists()
+
+
 # -- results.xlsx ------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from critmin.labels import LABELS, share, tonnes
 from critmin.report import simulation_report
 from critmin.report.bottom_line import stress_test_bottom_line
 from critmin.report.geo import TOPOJSON_NAME, country_codes, geo_assets_script, topojson
-from critmin.report.run_charts import shortfall_map
+from critmin.report.run_charts import fan_figure, reserve_figure, shortfall_map
 from critmin.report.run_tables import (
     CAUSE_COLUMNS,
     cause_table,
@@ -255,6 +255,33 @@ def test_scatter_labels_never_overlap_by_brute_force() -> None:
                 assert j == i or not _overlap(b, (px - 4, py - 4, px + 4, py + 4))
         for (i, a), (j, b) in itertools.combinations(boxes, 2):
             assert not _overlap(a, b), (points[i][2], points[j][2])
+
+
+def test_fan_chart_marks_a_binding_price_cap(run_dir: Path) -> None:
+    ds = xr.load_dataset(run_dir / "results.nc", engine="scipy")
+    ds["price_cap_binding_share"] = ("mineral", np.array([0.0, 0.02]))
+    notes = [a.text for a in fan_figure(ds, "graphite").layout.annotations]
+    assert any(n.startswith("capped: the price hit the model's cap in 2.0% of") for n in notes)
+    assert not any(
+        "capped" in n for n in (a.text for a in fan_figure(ds, "gallium").layout.annotations)
+    )
+    assert len([t for t in fan_figure(ds, "gallium").data if t.showlegend is not False]) == 3
+
+
+def test_reserve_chart_legend_groups_holders_beyond_five(run_dir: Path) -> None:
+    ds = xr.load_dataset(run_dir / "results.nc", engine="scipy")
+    holders = [f"h{i}" for i in range(7)]
+    one = ds[[v for v in ds.data_vars if "holder" in ds[v].dims]].isel(holder=[0])
+    many = xr.concat([one.assign_coords(holder=[h]) for h in holders], dim="holder")
+    wide = ds.drop_dims("holder").merge(many)
+    fig = reserve_figure(wide, "gallium")
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    assert shown == ["h0", "h1", "h2", "h3", "h4", "other holders"]
+    assert {t.legendgroup for t in fig.data} == {*holders[:5], "other holders"}
+    # one holder: one entry
+    assert [t.name for t in reserve_figure(ds, "gallium").data if t.showlegend is not False] == [
+        "USA"
+    ]
 
 
 def test_report_is_self_contained(report: Path) -> None:

@@ -65,6 +65,8 @@ COMPARE_METRICS = (
     "peak_price_ratio",
     "trough_price_ratio_rest",
     "months_to_recovery_mean",
+    "unrecovered_share",
+    "short_path_share",
     "floor_cost_usd",
 )
 

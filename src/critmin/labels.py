@@ -89,6 +89,10 @@ LABELS: dict[str, Label] = {
     "value": Label("Value", _X),
     "source": Label("Where it came from", _X),
     "note": Label("Note", _X),
+    "metric": Label("Figure", _X),
+    "a": Label("Run A", _X),
+    "b": Label("Run B", _X),
+    "b_minus_a": Label("B minus A", _X),
     # a run's shortfall
     "baseline_demand_t": Label(
         "Demand at baseline", _T, "what the consumer would buy over the horizon at baseline prices"

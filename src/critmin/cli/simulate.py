@@ -6,10 +6,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from critmin import labels
 from critmin.cli.app import app
 from critmin.cli.common import (
     DataOption,
@@ -150,7 +151,7 @@ def simulate_command(
         typer.Option(
             "--start",
             help="Calendar month of month 0, as YYYY-MM: iamc.csv dates its months from it "
-            "(default: 2000-01, a nominal calendar).",
+            "(default: the scenario's calendar_start, else 2000-01, a nominal calendar).",
             metavar="YYYY-MM",
         ),
     ] = None,
@@ -190,7 +191,7 @@ def simulate_command(
             given=str(keep_paths),
             allowed=f"0 to --paths ({paths})",
         )
-    run_to_folder(
+    results = run_to_folder(
         model,
         folder,
         paths=paths,
@@ -201,10 +202,10 @@ def simulate_command(
         overwrite=overwrite,
         start_month=start,
     )
-    if Export.IAMC in exports and start is None:
+    if Export.IAMC in exports and results.start_month is None:
         err.print(
             "note: iamc.csv dates month 0 as 2000-01, a nominal calendar; give --start "
-            "YYYY-MM to date it",
+            "YYYY-MM (or the scenario's calendar_start) to date it",
             highlight=False,
         )
 
@@ -274,7 +275,8 @@ def run_to_folder(
             batch_size=batch_size,
             progress=lambda done: bar.update(task, completed=done),
         )
-    results.start_month = start_month
+    if start_month is not None:  # --start wins over the scenario's calendar_start
+        results.start_month = start_month
     results.to_folder(folder, exports or [], overwrite=overwrite)
     elapsed = time.perf_counter() - start
     result = results.summary()
@@ -346,6 +348,18 @@ def demo_command(
     out.print(f"stress-test report written to {report}", highlight=False)
 
 
+def _compared(metric: str, value: Any, column: str) -> str:
+    """A compared figure as text in its metric's format; a difference of price ratios
+    is signed, not a multiple.
+
+    >>> _compared("peak_price_ratio", 0.5, "b_minus_a"), _compared("peak_price_ratio", 2.0, "a")
+    ('+0.50', '×2.00')
+    """
+    if column == "b_minus_a" and labels.label(metric).kind == labels.Kind.RATIO and value == value:
+        return "n/a" if value is None else f"{float(value):+.2f}"
+    return labels.format_value(metric, value) or "n/a"
+
+
 @app.command("compare")
 @handle_errors
 def compare_command(
@@ -368,4 +382,13 @@ def compare_command(
     table = compare_runs(a, b, force=force)
     for line in table.attrs.get("differences", []):
         err.print(f"warning: the runs differ: {line}", highlight=False)
+    if fmt == Format.TABLE:  # each row in its metric's words, unit and number format
+        metrics = table["metric"].tolist()
+        table = table.assign(
+            metric=[labels.heading(m) for m in metrics],
+            **{
+                col: [_compared(m, v, col) for m, v in zip(metrics, table[col], strict=True)]
+                for col in ("a", "b", "b_minus_a")
+            },
+        )
     emit(table, fmt, title=f"{b.name} ({run_b}) minus {a.name} ({run_a})")

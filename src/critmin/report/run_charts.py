@@ -10,6 +10,7 @@ import xarray as xr
 from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
+from critmin.labels import share
 from critmin.report.geo import GEO_LAYOUT, country_codes, country_name
 from critmin.report.run_tables import consumer_table, reserve_holders
 
@@ -184,6 +185,14 @@ def fan_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
     for row in (2, 3):
         fig.add_hline(y=1.0, line={"color": "#8c959f", "dash": "dot", "width": 1}, row=row, col=1)
     fig.update_xaxes(title_text="month", row=3, col=1)
+    capped = float(sel["price_cap_binding_share"]) if "price_cap_binding_share" in sel else 0.0
+    if capped > 0:  # the cap is a numerical guard: say where it held prices down
+        fig.add_annotation(
+            text=f"capped: the price hit the model's cap in {share(capped)} of path-months; "
+            "the upper band is a lower bound",
+            xref="x2 domain", yref="y2 domain", x=0.0, y=1.0, xanchor="left", yanchor="top",
+            showarrow=False, font={"size": 11, "color": "#9a6700"},
+        )  # fmt: skip
     fig.update_layout(
         title=f"{mineral}: fan charts (5-95 % and 25-75 % of paths, median)",
         height=720,
@@ -193,11 +202,16 @@ def fan_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
     return fig
 
 
+#: Holders with a legend entry of their own in the reserve chart; the rest share one.
+LEGEND_HOLDERS = 5
+
+
 def reserve_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
     """Reserve stock (mean, fan and target) and days of cover over months, per holder.
 
-    One legend entry per holder (its traces toggle together); the line styles are
-    named in the panel titles."""
+    One legend entry per holder (its traces toggle together), the holders beyond
+    :data:`LEGEND_HOLDERS` sharing one; the line styles are named in the panel
+    titles, and the hover names each holder."""
     sel = ds.sel(mineral=mineral)
     fig = make_subplots(
         rows=2,
@@ -250,8 +264,13 @@ def reserve_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
             row=2,
             col=1,
         )
+        # holders beyond the fifth share one legend entry, "other holders"
+        group = holder if k < LEGEND_HOLDERS else "other holders"
         for trace in fig.data[first:]:
-            trace.legendgroup = holder
+            trace.legendgroup = group
+        if k >= LEGEND_HOLDERS:
+            fig.data[first + 3].name = group
+            fig.data[first + 3].showlegend = k == LEGEND_HOLDERS
     fig.update_yaxes(rangemode="tozero", ticks="outside", ticklen=6, tickcolor="#ffffff")
     fig.update_xaxes(title_text="month", row=2, col=1)
     fig.update_layout(

@@ -99,6 +99,15 @@ def _read_scenario(run_dir: Path) -> tuple[str, Mapping[str, Any]]:
     return text, data
 
 
+def _calendar(ds: xr.Dataset) -> str:
+    """`` from July 2023 (month 0)`` when the run knows its calendar, else nothing."""
+    start = str(ds.attrs.get("start_month") or "")
+    if not start:
+        return ""
+    month = dt.date(int(start[:4]), int(start[5:7]), 1)
+    return f" from {month.strftime('%B %Y')} (month 0)"
+
+
 def bottom_line_html(summary: Mapping[str, Any]) -> str:
     """The report's opening box: :func:`stress_test_bottom_line` as a lead and a list."""
     lead, *rest = stress_test_bottom_line(summary)
@@ -196,8 +205,9 @@ def simulation_report(run_dir: Path, out: Path | None = None) -> Path:
 <p>{html.escape(description)}</p>
 {bottom_line_html(summary)}
 <p class="muted">{int(ds.attrs.get("paths", summary.get("paths", 0))):,} simulated paths over
-{int(ds.sizes["month"])} months. Tonnes are totals over the horizon; prices are multiples
-of the baseline price. How the figures are made: <a href="#about">About these figures</a>.</p>
+{int(ds.sizes["month"])} months{_calendar(ds)}. Tonnes are totals over the horizon; prices are
+multiples of the baseline price. How the figures are made:
+<a href="#about">About these figures</a>.</p>
 <nav><a href="#headline">Headline figures</a><a href="#map">Who runs short</a>
 <a href="#fans">Shortfall and prices</a><a href="#reserves">Reserves</a>
 <a href="#assumptions">Assumptions</a><a href="#glossary">Glossary</a></nav>

@@ -185,8 +185,11 @@ class Results:
 
     @classmethod
     def from_run(cls, run: RunOutput) -> Results:
-        """Label a run (:func:`critmin.simulate`)."""
-        return cls(to_dataset(run), dump_scenario(run.model.scenario))
+        """Label a run (:func:`critmin.simulate`); the scenario's ``calendar_start``
+        dates its months (:attr:`start_month`)."""
+        results = cls(to_dataset(run), dump_scenario(run.model.scenario))
+        results.start_month = run.model.scenario.calendar_start
+        return results
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> Results:

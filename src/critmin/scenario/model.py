@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import re
+
+from pydantic import Field, field_validator, model_validator
 
 from critmin.scenario.base import _Model
 from critmin.scenario.errors import _PathError
@@ -19,6 +21,11 @@ class Scenario(_Model):
     description: str = Field("", description="What the scenario represents.")
     sources: list[str] = Field(default_factory=list, description="Sources of its assumptions.")
     horizon_months: int = Field(120, ge=1, le=600, description="Months simulated.")
+    calendar_start: str | None = Field(
+        None,
+        description="Calendar month of month 0, YYYY-MM (e.g. 2023-07): dates the months of "
+        "the exports (iamc.csv); omitted = no calendar (a nominal one from 2000-01).",
+    )
     paths: int = Field(1000, ge=1, le=10_000_000, description="Monte Carlo paths.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed (0 to 2^63 - 1).")
     minerals: list[str] | None = Field(
@@ -29,6 +36,16 @@ class Scenario(_Model):
     market: Market = Field(default_factory=lambda: Market())
     events: list[Event] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
+
+    @field_validator("calendar_start")
+    @classmethod
+    def _calendar_month(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])", value):
+            raise ValueError(
+                f"not a calendar month (given {value!r}; allowed: YYYY-MM from 1900-01 to "
+                "2199-12, e.g. 2023-07)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _within_horizon(self) -> Scenario:
