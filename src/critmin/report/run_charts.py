@@ -179,7 +179,7 @@ def fan_figure(ds: xr.Dataset, mineral: str) -> go.Figure:
         # one legend entry per band, shown with the first panel, toggling every panel's
         _add_fan(fig, fan, row=row, colour=colour, name=name, fmt=fmt, legend=row == 1,
                  group="fan")  # fmt: skip
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(tickformat=".2~%", rangemode="tozero", row=1, col=1)
     # ticks push the y labels clear of the x axis's first label
     fig.update_yaxes(ticks="outside", ticklen=6, tickcolor="#ffffff")
     for row in (2, 3):
