@@ -1,0 +1,259 @@
+"""critmin.finance: price instruments, contracts and cash flows, checked by hand, by
+brute force and against numpy-financial (a peer implementation of NPV, IRR and PMT
+used as the oracle)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from critmin.errors import CritminError
+from critmin.finance import (
+    Contract,
+    IrrStatus,
+    PriceTerms,
+    SplitRule,
+    annual,
+    annuity_payment,
+    border_adjusted_floor,
+    cfd_floor,
+    contract_payments,
+    cost_distribution,
+    covenant_probability,
+    cvar,
+    debt_schedule,
+    dscr,
+    irr,
+    min_dscr,
+    npv,
+    split_cost,
+)
+
+# -- price floors ------------------------------------------------------------------------
+
+
+def test_constant_price_below_the_floor_pays_the_gap_times_the_volume() -> None:
+    """60 USD/kg against a 110 floor on 500 t a month for 24 months: 50 * 500,000 kg =
+    US$25 M a month, every month; nothing comes back without a ceiling."""
+    out = cfd_floor(np.full((3, 24), 60.0), 500.0, 110.0)
+    np.testing.assert_array_equal(out.fiscal_cost_usd, 25e6)
+    np.testing.assert_array_equal(out.upside_usd, 0.0)
+    assert out.paying.all()
+    dist = cost_distribution(out.fiscal_cost_usd, out.covered_t, out.paying)
+    assert dist.expected_annual_usd == pytest.approx(12 * 25e6)
+    assert dist.p95_annual_usd == pytest.approx(12 * 25e6)
+    assert dist.cvar95_annual_usd == pytest.approx(12 * 25e6)
+    assert dist.usd_per_t_secured == pytest.approx(50.0 * 1000)  # the gap per tonne
+    assert dist.paying_probability_by_year == [1.0, 1.0]
+
+
+def test_floor_ceiling_cap_and_term_by_hand() -> None:
+    """Floor 110, ceiling 150, 30 % of the upside back (the MP Materials form), at most
+    100 t a month covered, for the first two of three months."""
+    price = np.array([[90.0, 200.0, 50.0]])
+    out = cfd_floor(price, 120.0, 110.0, ceiling_usd_per_kg=150.0, upside_share=0.3,
+                    volume_cap_t=100.0, term_months=2)  # fmt: skip
+    # month 0: (110-90) * 100 t * 1000; month 1: -0.3 * (200-150) * 100,000; month 2: out of term
+    np.testing.assert_allclose(out.fiscal_cost_usd, [[2.0e6, -1.5e6, 0.0]])
+    np.testing.assert_allclose(out.covered_t, [[100.0, 100.0, 0.0]])
+    np.testing.assert_array_equal(out.paying, [[True, False, False]])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"floor_usd_per_kg": -1.0}, "floor_usd_per_kg"),
+        ({"floor_usd_per_kg": float("nan")}, "floor_usd_per_kg"),
+        ({"floor_usd_per_kg": 110.0, "ceiling_usd_per_kg": 100.0}, "ceiling_usd_per_kg"),
+        ({"floor_usd_per_kg": 110.0, "upside_share": 1.5}, "upside_share"),
+    ],
+)
+def test_bad_floor_terms_are_refused(kwargs: dict[str, float], where: str) -> None:
+    with pytest.raises(CritminError) as info:
+        cfd_floor(np.ones((1, 2)), 1.0, **kwargs)  # type: ignore[arg-type]
+    assert info.value.where == where
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(1.0, 400.0), min_size=12, max_size=36),
+    st.floats(0.0, 300.0),
+    st.floats(0.0, 1000.0),
+)
+def test_floor_cost_is_the_sum_of_the_gaps_by_brute_force(
+    prices: list[float], floor: float, volume: float
+) -> None:
+    out = cfd_floor(np.array([prices]), volume, floor)
+    expected = sum(max(floor - p, 0.0) * volume * 1000.0 for p in prices)
+    assert float(out.fiscal_cost_usd.sum()) == pytest.approx(expected, rel=1e-12, abs=1e-6)
+
+
+def test_border_adjusted_floor_by_hand() -> None:
+    """Imports at 80 against a floor of 100, 1,000 t, import elasticity -0.5: the
+    landed price is 100, imports fall to 1000 * (100/80)^-0.5 = 894.43 t, revenue
+    20 USD/kg on them; above the floor nothing changes."""
+    out = border_adjusted_floor(np.array([[80.0, 120.0]]), 1000.0, 100.0, import_elasticity=-0.5)
+    kept = 1000.0 * (100.0 / 80.0) ** -0.5
+    np.testing.assert_allclose(out.imports_t, [[kept, 1000.0]])
+    np.testing.assert_allclose(out.revenue_usd, [[20.0 * kept * 1000.0, 0.0]])
+    np.testing.assert_allclose(out.buyer_price_usd_per_kg, [[100.0, 120.0]])
+    np.testing.assert_allclose(out.displaced_t, [[1000.0 - kept, 0.0]])
+    with pytest.raises(CritminError, match="out of range"):
+        border_adjusted_floor(80.0, 1.0, 100.0, import_elasticity=0.5)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 1e6), min_size=1, max_size=8),
+    st.sampled_from(list(SplitRule)),
+)
+def test_split_cost_adds_up_to_the_whole(weights: list[float], rule: SplitRule) -> None:
+    members = {f"m{i}": w for i, w in enumerate(weights)}
+    if sum(weights) == 0 and rule == SplitRule.PRO_RATA:
+        with pytest.raises(CritminError):
+            split_cost(np.array([10.0]), members, rule)
+        return
+    shares = split_cost(np.array([123.0, 0.0]), members, rule)
+    np.testing.assert_allclose(sum(shares.values()), [123.0, 0.0])
+    if rule == SplitRule.EQUAL:
+        assert len({float(v[0]) for v in shares.values()}) == 1
+
+
+# -- contracts ---------------------------------------------------------------------------
+
+
+def test_a_collar_with_the_market_inside_it_costs_nothing_extra() -> None:
+    market = np.array([[12.0, 15.0, 18.0]])
+    collar = Contract(5.0, PriceTerms.COLLAR, floor_usd_per_kg=10.0, ceiling_usd_per_kg=20.0)
+    out = contract_payments(collar, market)
+    np.testing.assert_array_equal(out.extra_cost_usd, 0.0)
+    np.testing.assert_allclose(out.paid_usd, market * 5.0 * 1000.0)
+
+
+def test_contract_terms_by_hand() -> None:
+    """Index-linked at a 10 % discount; a fixed price with 80 % take-or-pay, which the
+    buyer honours when the market falls below the contract price."""
+    index = contract_payments(Contract(2.0, PriceTerms.INDEX, discount_share=0.1),
+                              np.array([[100.0]]))  # fmt: skip
+    assert float(index.paid_usd[0, 0]) == pytest.approx(90.0 * 2000.0)
+    assert float(index.extra_cost_usd[0, 0]) == pytest.approx(-10.0 * 2000.0)
+    fixed = Contract(10.0, PriceTerms.FIXED, price_usd_per_kg=50.0, take_or_pay_share=0.8,
+                     term_months=2)  # fmt: skip
+    out = contract_payments(fixed, np.array([[60.0, 40.0, 40.0]]), available_t=6.0)
+    np.testing.assert_allclose(out.taken_t, [[6.0, 4.8, 0.0]])  # at most 6 t offered
+    np.testing.assert_allclose(out.paid_usd, [[300e3, 240e3, 0.0]])
+    np.testing.assert_allclose(out.extra_cost_usd, [[-60e3, 48e3, 0.0]])
+    with pytest.raises(CritminError, match="ceiling is below the floor"):
+        Contract(1.0, PriceTerms.COLLAR, floor_usd_per_kg=20.0, ceiling_usd_per_kg=10.0)
+    with pytest.raises(CritminError, match="needs its price"):
+        Contract(1.0, PriceTerms.FIXED)
+
+
+# -- cash flows --------------------------------------------------------------------------
+
+
+def test_npv_of_a_hand_built_cash_flow() -> None:
+    """-1,000 now, then 300 a year for five years at 8 %: by hand
+    -1000 + 300 (1 - 1.08^-5) / 0.08 = 197.81."""
+    flows = np.array([-1000.0, 300, 300, 300, 300, 300])
+    by_hand = -1000.0 + 300.0 * (1 - 1.08**-5) / 0.08
+    assert float(npv(0.08, flows)) == pytest.approx(by_hand, rel=1e-12)
+    assert by_hand == pytest.approx(197.81, abs=0.01)
+    assert float(npv(0.08, flows)) == pytest.approx(npf.npv(0.08, flows), rel=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.floats(100.0, 1e4),
+    # money amounts: none, or at least a thousandth of a unit (not 1e-300, where the
+    # oracle's polynomial roots break down)
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 5e3)), min_size=2, max_size=25).filter(
+        lambda v: max(v) >= 1.0
+    ),
+)
+def test_irr_of_conventional_flows_matches_numpy_financial(
+    outlay: float, inflows: list[float]
+) -> None:
+    """One outlay then inflows (at least one of a unit or more): one sign change, so
+    exactly one IRR, numpy-financial's."""
+    flows = np.array([-outlay, *inflows])
+    out = irr(flows[None, :])
+    oracle = npf.irr(flows)
+    assert out.status[0] == IrrStatus.UNIQUE
+    assert float(out.rate[0]) == pytest.approx(oracle, rel=1e-6, abs=1e-9)
+    assert float(npv(float(out.rate[0]), flows)) == pytest.approx(0.0, abs=1e-6 * outlay)
+
+
+def test_irr_edge_cases() -> None:
+    """No sign change: no IRR. -100, +230, -132 (two sign changes): NPV is zero at both
+    10 % and 20 %, so there is no single IRR. All zeros: none."""
+    out = irr(np.array([[100.0, 50.0, 10.0], [-100.0, 230.0, -132.0], [0.0, 0.0, 0.0]]))
+    assert out.status.tolist() == [IrrStatus.NONE, IrrStatus.MULTIPLE, IrrStatus.NONE]
+    assert np.isnan(out.rate).all()
+    for rate in (0.1, 0.2):  # the two roots, by hand
+        assert float(npv(rate, np.array([-100.0, 230.0, -132.0]))) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_annuity_and_dscr_on_a_textbook_example() -> None:
+    """A 1,000 loan at 8 % over 10 years pays 149.03 a year (numpy-financial's PMT);
+    cash flow available for debt service of 193.74 covers it 1.30 times."""
+    payment = annuity_payment(1000.0, 0.08, 10)
+    assert payment == pytest.approx(-npf.pmt(0.08, 10, 1000.0), rel=1e-12)
+    service = debt_schedule(1000.0, 0.08, 10, 14, first_year=2)
+    assert service[:2].tolist() == [0.0, 0.0]
+    assert service[12:].tolist() == [0.0, 0.0]
+    # the payments repay the loan: valued a year before the first, they are the principal
+    assert float(npv(0.08, service[2:12])) == pytest.approx(1000.0 * 1.08, rel=1e-12)
+    cfads = np.full(14, payment * 1.3)
+    cfads[5] = payment * 1.1
+    ratios = dscr(cfads[None, :], service)
+    assert np.isnan(ratios[0, :2]).all()
+    assert float(min_dscr(ratios)[0]) == pytest.approx(1.1)
+    assert covenant_probability(ratios, 1.3) == 0.0
+    assert covenant_probability(dscr(np.full((1, 14), payment * 1.3), service), 1.3) == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 200.0))
+def test_a_floor_never_lowers_the_covenant_probability(seed: int, floor: float) -> None:
+    """The same price draws with and without a floor (no ceiling): revenue is never
+    lower with it, so no path that met the covenant stops meeting it."""
+    rng = np.random.default_rng(seed)
+    months = 120
+    price = 80.0 * np.exp(np.cumsum(rng.normal(0, 0.08, size=(200, months)), axis=1))
+    volume, opex = 100.0, 60.0  # t a month; USD/kg
+    market = (price - opex) * volume * 1000.0
+    top_up = cfd_floor(price, volume, floor).fiscal_cost_usd
+    service = debt_schedule(40e6, 0.07, 8, 10, first_year=1)
+    without = dscr(annual(market), service)
+    with_ = dscr(annual(market + top_up), service)
+    assert covenant_probability(with_) >= covenant_probability(without)
+    assert np.all(np.nan_to_num(with_ - without, nan=0.0) >= -1e-12)
+
+
+def test_cvar_by_brute_force() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=1000)
+    assert cvar(values, 0.95) == pytest.approx(np.sort(values)[-50:].mean(), rel=1e-12)
+    assert cvar(np.array([1.0, 2.0, 3.0, 4.0]), 0.5) == 3.5
+
+
+def test_annual_sums_by_year_and_keeps_a_partial_year() -> None:
+    monthly = np.arange(1.0, 15.0)[None, :]  # 14 months
+    np.testing.assert_array_equal(annual(monthly), [[78.0, 27.0]])
+
+
+def test_cost_distribution_by_hand() -> None:
+    """Two paths, 24 months: path 0 pays 1 a month in year 1 only, path 1 nothing. Yearly
+    costs 12, 0 (path 0) and 0, 0: mean 3; the floor pays in year 1 on half the paths."""
+    cost = np.zeros((2, 24))
+    cost[0, :12] = 1.0
+    dist = cost_distribution(cost, np.ones((2, 24)))
+    assert dist.expected_annual_usd == 3.0
+    assert dist.expected_total_usd == 6.0
+    assert dist.usd_per_t_secured == pytest.approx(6.0 / 24.0)
+    assert dist.paying_probability_by_year == [0.5, 0.0]
+    assert dist.cvar95_annual_usd == 12.0
