@@ -247,6 +247,7 @@ def run_reference_kernel(
             "reserve_release_usd": np.zeros((n, T, H)),
             "reserve_release_t": np.zeros((n, T, H)),
             "floor_cost_usd": np.zeros((n, T)),
+            "floor_covered_t": np.zeros((n, T, 2)),
             "withheld_t": np.zeros((n, T)),
             "mass_error_share": np.zeros((n, T)),
             "min_stock_t": np.full(n, np.inf),
@@ -497,6 +498,9 @@ def run_reference_kernel(
         if floor is not None:
             cost = np.maximum(floor.floor_ratio - price_s, 0.0) * produced * floor.covered[None, :]
             out["floor_cost_usd"][:, t] = cost.sum(axis=1) * floor.covered_share * p0_usd_per_t
+            cover = produced * floor.covered[None, :] * floor.covered_share
+            out["floor_covered_t"][:, t, 0] = (cover * seller_alliance[None, :]).sum(axis=1)
+            out["floor_covered_t"][:, t, 1] = (cover * ~seller_alliance[None, :]).sum(axis=1)
 
         # 7. mass balance ---------------------------------------------------------------
         inflow = (

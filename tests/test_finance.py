@@ -4,9 +4,14 @@ used as the oracle)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import numpy_financial as npf
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +262,233 @@ def test_cost_distribution_by_hand() -> None:
     assert dist.usd_per_t_secured == pytest.approx(6.0 / 24.0)
     assert dist.paying_probability_by_year == [0.5, 0.0]
     assert dist.cvar95_annual_usd == 12.0
+
+
+# -- a floor on simulated paths ------------------------------------------------------------
+
+FLOOR_SCENARIO = """
+name: floor-test
+horizon_months: 36
+paths: 64
+seed: 11
+events:
+  - type: export_restriction
+    imposer: CHN
+    minerals: [rare-earths]
+    targets: [USA, JPN]
+    start_month: 3
+    duration_months: {dist: triangular, low: 3, mode: 9, high: 24}
+    severity_share: {dist: uniform, low: 0.3, high: 0.9}
+"""
+
+
+@pytest.fixture(scope="module")
+def floor_run() -> tuple[Any, Any]:
+    from critmin.api import build_model, load_world, simulate
+    from critmin.finance.floors import FloorTerms, with_floor
+    from critmin.scenario import parse_scenario
+
+    terms = FloorTerms("rare-earths", 110.0, ("USA", "AUS", "MYS"), covered_share=0.8)
+    scenario = with_floor(parse_scenario(yaml.safe_load(FLOOR_SCENARIO)), terms)
+    results = simulate(build_model(load_world(), scenario), keep_paths=64)
+    return results.dataset, terms
+
+
+def test_the_floor_priced_on_the_paths_is_the_simulators_floor_cost(
+    floor_run: tuple[Any, Any],
+) -> None:
+    """On the same kept paths, (floor - segment price) on the covered output of each
+    segment equals what the simulator's kernel paid the covered producers."""
+    from critmin.finance.floors import floor_payments
+
+    ds, terms = floor_run
+    payments = floor_payments(ds, terms)
+    simulated = ds.sel(mineral="rare-earths")["path_floor_cost_usd"].transpose("path", "month")
+    assert float(simulated.sum()) > 0
+    np.testing.assert_allclose(payments.fiscal_cost_usd, simulated.values, rtol=1e-12, atol=1e-3)
+    # the covered output is the covered producers' output times the covered share
+    cover = ds.sel(mineral="rare-earths")["path_floor_covered_t"]
+    np.testing.assert_allclose(payments.covered_t, cover.sum("segment").transpose("path", "month"))
+
+
+def test_contract_terms_on_the_paths_by_hand(floor_run: tuple[Any, Any]) -> None:
+    """A ceiling returns upside, a cap scales the covered tonnes, a term stops payments,
+    each checked against the path arrays directly."""
+    from dataclasses import replace
+
+    from critmin.finance.floors import floor_payments, floor_report
+
+    ds, terms = floor_run
+    one = ds.sel(mineral="rare-earths")
+    base = float(one["base_price_usd_per_kg"])
+    price = one["path_price_ratio"].transpose("segment", "path", "month").values * base
+    cover = one["path_floor_covered_t"].transpose("segment", "path", "month").values
+    capped = floor_payments(ds, replace(terms, ceiling_usd_per_kg=150.0, upside_share=0.3,
+                                        term_months=12))  # fmt: skip
+    top = (np.maximum(110.0 - price, 0) * cover).sum(axis=0) * 1000.0
+    up = (0.3 * np.maximum(price - 150.0, 0) * cover).sum(axis=0) * 1000.0
+    expected = (top - up)[:, :12]
+    np.testing.assert_allclose(capped.fiscal_cost_usd[:, :12], expected, rtol=1e-12, atol=1e-3)
+    assert np.all(capped.fiscal_cost_usd[:, 12:] == 0)
+    limit = float(cover.sum(axis=0).max()) / 2
+    halved = floor_payments(ds, replace(terms, volume_cap_t=limit))
+    assert float(halved.covered_t.max()) == pytest.approx(limit)
+    report = floor_report(ds, terms)
+    assert report["expected_total_cost_usd"] == pytest.approx(
+        report["simulator_expected_floor_cost_usd"], rel=1e-12
+    )
+    assert len(report["paying_probability_by_year"]) == 3
+
+
+def test_a_term_longer_than_the_horizon_is_refused() -> None:
+    from critmin.finance.floors import FloorTerms, with_floor
+    from critmin.scenario import parse_scenario
+
+    scenario = parse_scenario(yaml.safe_load(FLOOR_SCENARIO))
+    with pytest.raises(CritminError, match="longer than the scenario's horizon"):
+        with_floor(scenario, FloorTerms("rare-earths", 110.0, ("USA",), term_months=37))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--level", "-5"], "--level: value out of range"),
+        (["--level", "nan"], "--level: value out of range"),
+        (["--level", "110", "--ceiling", "100"], "--ceiling: the ceiling is below the floor"),
+        (["--level", "110", "--upside-share", "2"], "--upside-share: value out of range"),
+        (["--level", "110", "--paths", "0"], "--paths: value out of range"),
+        (["--level", "110", "--term-months", "0"], "--term-months: value out of range"),
+        (["--level", "110", "--covered", "XXX"], "XXX"),
+    ],
+)
+def test_floor_command_refuses_bad_input(args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from critmin.cli import app
+
+    result = CliRunner().invoke(app, ["floor", "rare-earths", *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_floor_command_json(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from critmin.cli import app
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(FLOOR_SCENARIO, encoding="utf-8")
+    result = CliRunner().invoke(app, ["floor", "rare-earths", "--level", "110", "--covered",
+                                      "USA,AUS,MYS", "--scenario", str(scenario), "--paths",
+                                      "40", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["paths"] == 40
+    assert report["expected_total_cost_usd"] == pytest.approx(
+        report["simulator_expected_floor_cost_usd"], rel=1e-12
+    )
+    assert report["p95_annual_cost_usd"] <= report["cvar95_annual_cost_usd"] + 1e-6
+    assert 0 <= min(report["paying_probability_by_year"]) <= 1
+
+
+# -- project cash flows --------------------------------------------------------------------
+
+
+def _tiny_project(**changes: Any) -> Any:
+    from critmin.finance.projects import ProjectFinance
+
+    base = {
+        "project_id": "tiny",
+        "capex_usd": 100e6,
+        "nameplate_t": 1000.0,  # t a year
+        "unit_opex_usd_per_kg": 20.0,
+        "capex_schedule": (0.4, 0.6),
+        "ramp_up": (0.5,),
+        "royalty_share": 0.05,
+        "tax_rate": 0.3,
+        "depreciation_years": 5,
+        "gearing_share": 0.6,
+        "debt_rate": 0.08,
+        "debt_tenor_years": 5,
+        "discount_rate": 0.1,
+    }
+    return ProjectFinance(**{**base, **changes})
+
+
+def test_project_cash_flows_by_hand() -> None:
+    """Build over two years (40 %, 60 % of US$100 M), then 500 t, then 1,000 t a year at
+    a constant US$50/kg: revenue 25 M then 50 M; opex 10 M then 20 M; royalties 5 %;
+    depreciation 20 M a year; the 60 M loan repaid over 5 years at 8 %."""
+    from critmin.finance.projects import project_cash_flows
+
+    project = _tiny_project()
+    flows = project_cash_flows(project, np.full((1, 8), 50.0))
+    np.testing.assert_allclose(flows.output_t[0], [0, 0, 500, 1000, 1000, 1000, 1000, 1000])
+    np.testing.assert_allclose(flows.revenue[0, 2:4], [25e6, 50e6])
+    np.testing.assert_allclose(flows.opex[0, 2:4], [10e6, 20e6])
+    np.testing.assert_allclose(flows.royalties[0, 2:4], [1.25e6, 2.5e6])
+    payment = 60e6 * 0.08 / (1 - 1.08**-5)
+    np.testing.assert_allclose(flows.debt_service[0], [0, 0, *[payment] * 5, 0])
+    interest2 = 60e6 * 0.08
+    tax2 = 0.3 * max(25e6 - 10e6 - 1.25e6 - 20e6 - interest2, 0.0)  # a loss: no tax
+    assert tax2 == 0.0
+    interest3 = (60e6 - (payment - interest2)) * 0.08
+    tax3 = 0.3 * (50e6 - 20e6 - 2.5e6 - 20e6 - interest3)
+    np.testing.assert_allclose(flows.tax[0, 2:4], [tax2, tax3])
+    np.testing.assert_allclose(flows.project[0, :2], [-40e6, -60e6])
+    np.testing.assert_allclose(flows.cfads[0, 3], 50e6 - 20e6 - 2.5e6 - tax3)
+    # equity puts in the 40 % the loan does not
+    np.testing.assert_allclose(flows.equity[0, :2], [-16e6, -24e6])
+
+
+def test_australian_processing_offset_lowers_tax_by_a_tenth_of_opex() -> None:
+    from critmin.finance.projects import Support, project_cash_flows
+
+    project = _tiny_project(processing_offset_share=0.1)
+    price = np.full((1, 8), 50.0)
+    with_ = project_cash_flows(project, price)
+    without = project_cash_flows(project, price, Support(tax_incentive=False))
+    np.testing.assert_allclose(without.tax - with_.tax, 0.1 * with_.opex)
+
+
+def test_bankability_and_the_tipping_floor_against_a_grid() -> None:
+    """Random price paths around a level too low for the covenant: a floor lifts the
+    covenant probability; the bisection's tipping floor is the grid's first level that
+    reaches the target (to the grid step), and the probability never falls."""
+    from critmin.finance.projects import Support, bankability, project_cash_flows, tipping_floor
+
+    rng = np.random.default_rng(7)
+    price = 38.0 * np.exp(rng.normal(0, 0.25, size=(300, 12)))
+    project = _tiny_project()
+    bare = bankability(project_cash_flows(project, price), project)
+    assert bare.covenant_probability < 0.8
+    grid = np.arange(0.0, 120.0, 0.5)
+    probs = []
+    for level in grid:  # the covenant alone, as the bisection computes it
+        flows = project_cash_flows(project, price, Support(floor_usd_per_kg=level))
+        probs.append(covenant_probability(dscr(flows.cfads, flows.debt_service)))
+    assert all(b >= a for a, b in zip(probs, probs[1:], strict=False))
+    first = grid[int(np.argmax(np.array(probs) >= 0.8))]
+    found = tipping_floor(project, price, target=0.8, tolerance_usd_per_kg=0.01)
+    assert found is not None
+    assert first - 0.5 <= found <= first + 0.01
+    summary = bare.summary()
+    assert set(summary["irr_status_shares"]) == {"unique", "none", "multiple"}
+    assert sum(summary["irr_status_shares"].values()) == pytest.approx(1.0)
+
+
+def test_offtake_and_club_add_revenue_by_hand() -> None:
+    from critmin.finance.projects import Support, project_cash_flows
+
+    project = _tiny_project()
+    price = np.full((1, 8), 50.0)
+    base = project_cash_flows(project, price).revenue
+    offtake = project_cash_flows(
+        project, price, Support(offtake_share=0.5, offtake_usd_per_kg=70.0)
+    )
+    np.testing.assert_allclose(offtake.revenue, base * (0.5 + 0.5 * 70.0 / 50.0))
+    club = project_cash_flows(project, price, Support(club_share=0.25, club_premium_usd_per_kg=4.0))
+    np.testing.assert_allclose(club.revenue, base * (50.0 + 0.25 * 4.0) / 50.0)
+    with pytest.raises(CritminError, match="do not add up to 1"):
+        _tiny_project(capex_schedule=(0.5, 0.4))

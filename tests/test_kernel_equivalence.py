@@ -316,6 +316,7 @@ def assert_equivalent(fast: Trajectories, ref: Trajectories, p0_usd_per_t: float
         "reserve_purchase_usd": holder * p0_usd_per_t * 20.0,
         "reserve_release_usd": holder * p0_usd_per_t * 20.0,
         "floor_cost_usd": world * p0_usd_per_t,
+        "floor_covered_t": world,
         "withheld_t": world,
         "min_stock_t": world,
         "unmet_by_cause_t": world * ref["demand_t"].shape[1],  # summed over the months

@@ -171,6 +171,31 @@ LABELS: dict[str, Label] = {
     "net_fiscal_cost_usd": Label("Net cost", _U, "purchases minus the revenue of releases"),
     "cost_by_member": Label("Net cost by member", _X),
     "net_fiscal_cost_by_member_usd": Label("Net cost by member", _U),
+    # price instruments (critmin floor)
+    "expected_annual_cost_usd": Label(
+        "Expected fiscal cost a year", _U, "mean over paths and years"
+    ),
+    "p95_annual_cost_usd": Label(
+        "Fiscal cost a year, 1-in-20 bad year", _U, "95th percentile of path-years"
+    ),
+    "cvar95_annual_cost_usd": Label(
+        "Fiscal cost a year, mean of the worst 5 %", _U, "CVaR95 of path-years"
+    ),
+    "expected_total_cost_usd": Label("Expected fiscal cost over the horizon", _U),
+    "expected_top_up_usd": Label("Expected top-ups paid", _U),
+    "expected_upside_returned_usd": Label(
+        "Expected upside returned", _U, "the share of prices above the ceiling paid back"
+    ),
+    "expected_covered_t": Label("Expected tonnes covered over the horizon", _T),
+    "usd_per_t_secured": Label(
+        "Fiscal cost per tonne covered", Kind.USD_PER_T, "expected cost over expected tonnes"
+    ),
+    "simulator_expected_floor_cost_usd": Label(
+        "Simulator's expected floor cost", _U, "the simulator's own account of the top-ups"
+    ),
+    "paying_probability_by_year": Label("Chance the floor pays, by year", _S),
+    "floor_usd_per_kg": Label("Floor", Kind.USD_PER_KG),
+    "ceiling_usd_per_kg": Label("Ceiling", Kind.USD_PER_KG),
     # reserves
     "target_t": Label("Target stock", _T),
     "released_t": Label("Released, mean over paths", _T),

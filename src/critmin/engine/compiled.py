@@ -81,6 +81,7 @@ Y_PRICE, Y_STOCK = BUFFER["price_ratio"], BUFFER["reserve_stock_t"]
 Y_PURCHASE, Y_RELEASE_USD = BUFFER["reserve_purchase_usd"], BUFFER["reserve_release_usd"]
 Y_RELEASE_T, Y_FLOOR = BUFFER["reserve_release_t"], BUFFER["floor_cost_usd"]
 Y_WITHHELD, Y_ERROR = BUFFER["withheld_t"], BUFFER["mass_error_share"]
+Y_FLOOR_COVERED = BUFFER["floor_covered_t"]
 Y_MIN_STOCK, Y_RESTRICTED = BUFFER["min_stock_t"], BUFFER["restricted"]
 Y_AT_CAP = BUFFER["at_cap"]
 Y_CAUSE = BUFFER["unmet_by_cause_t"]
@@ -120,6 +121,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
     y_purchase, y_release_usd = out[Y_PURCHASE][:, :, q], out[Y_RELEASE_USD][:, :, q]
     y_release_t, y_floor = out[Y_RELEASE_T][:, :, q], out[Y_FLOOR][:, q]
     y_withheld, y_error = out[Y_WITHHELD][:, q], out[Y_ERROR][:, q]
+    y_cover_a, y_cover_r = out[Y_FLOOR_COVERED][:, 0, q], out[Y_FLOOR_COVERED][:, 1, q]
     y_min_stock, y_restricted = out[Y_MIN_STOCK][q], out[Y_RESTRICTED][:, q]
     y_cap_a, y_cap_r = out[Y_AT_CAP][:, 0, q], out[Y_AT_CAP][:, 1, q]
     y_cause = out[Y_CAUSE][:, :, q]
@@ -351,7 +353,7 @@ def _block(p0: int, nb: int, mk: Any, ev: Any, rs: Any, out: Any) -> None:  # pr
         if has_floor:
             floor_cost(
                 t, floor_ratio, floor_share, p0_usd_per_t, floor_covered, seller_alliance,
-                pr_a, pr_r, produced, y_floor,
+                pr_a, pr_r, produced, y_floor, y_cover_a, y_cover_r,
             )  # fmt: skip
         prices(
             t, two_stage, eps_d, eta, normal_a, normal_r, alpha, log_cap, split, f,

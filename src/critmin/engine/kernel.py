@@ -501,7 +501,8 @@ def run_kernel(
     sizes = trajectory_sizes(market, policies, params)
     traj = reuse if reuse is not None and reuse.fits(sizes, n) else Trajectories.allocate(sizes, n)
     if not mk.has_floor:
-        traj["floor_cost_usd"][...] = 0.0  # the kernel writes it only under a floor
+        traj["floor_cost_usd"][...] = 0.0  # the kernel writes them only under a floor
+        traj["floor_covered_t"][...] = 0.0
     out = traj.buffers()
     parts = split_range(n, workers)
     if len(parts) <= 1:

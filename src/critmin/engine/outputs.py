@@ -203,6 +203,11 @@ PER_PATH: tuple[PerPath, ...] = (
         "price-floor payments to covered producers", kept=True,
     ),
     PerPath(
+        "floor_covered_t", _T, ("month", "segment"), "t/month",
+        "output the price floor covers (covered producers' output times the covered share), "
+        "by the price segment it sells in", kept=True,
+    ),
+    PerPath(
         "withheld_t", _T, ("month",), "t/month",
         "volume withheld by export restrictions", kept=True,
     ),

@@ -841,15 +841,22 @@ def floor_cost(
     pr_r: np.ndarray,
     produced: np.ndarray,
     y_floor: np.ndarray,
+    y_cover_a: np.ndarray,
+    y_cover_r: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """What the state pays covered producers: (floor - price) on the covered share of output."""
+    """What the state pays covered producers: (floor - price) on the covered share of
+    output; and that covered output, by the segment it sells in."""
     nb = pr_a.shape[0]
     for j in range(nb):
         y_floor[t, j] = 0.0
+        y_cover_a[t, j] = 0.0
+        y_cover_r[t, j] = 0.0
     for s in range(covered.shape[0]):
         if covered[s]:
             price = pr_a if seller_alliance[s] else pr_r
+            cover = y_cover_a if seller_alliance[s] else y_cover_r
             for j in range(nb):
                 y_floor[t, j] += fmax(floor_ratio - price[j], 0.0) * produced[s, j]
+                cover[t, j] += produced[s, j] * floor_share
     for j in range(nb):
         y_floor[t, j] = y_floor[t, j] * floor_share * p0_usd_per_t
