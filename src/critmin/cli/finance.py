@@ -170,7 +170,7 @@ def floor_command(
     if fmt == Format.JSON:
         sys.stdout.write(json.dumps(_json(report), indent=2) + "\n")
         return
-    _table(report, fmt)
+    _table(report, fmt, covered)
 
 
 def _json(value: Any) -> Any:
@@ -179,7 +179,7 @@ def _json(value: Any) -> Any:
     return jsonable(value)
 
 
-def _table(report: dict[str, Any], fmt: Format) -> None:
+def _table(report: dict[str, Any], fmt: Format, covered: str) -> None:
     import pandas as pd
 
     keys = [
@@ -202,6 +202,6 @@ def _table(report: dict[str, Any], fmt: Format) -> None:
     ]
     title = (
         f"{report['mineral']} floor at {report['floor_usd_per_kg']:g} USD/kg on "
-        f"{', '.join(report['covered'])}: {report['scenario']}, {report['paths']:,} paths"
+        f"{covered}: {report['scenario']}, {report['paths']:,} paths"
     )
     emit(pd.DataFrame(rows, columns=["metric", "value"]), fmt, title=title)
