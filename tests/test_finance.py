@@ -492,3 +492,32 @@ def test_offtake_and_club_add_revenue_by_hand() -> None:
     np.testing.assert_allclose(club.revenue, base * (50.0 + 0.25 * 4.0) / 50.0)
     with pytest.raises(CritminError, match="do not add up to 1"):
         _tiny_project(capex_schedule=(0.5, 0.4))
+
+
+def test_project_parameters_from_a_table_row() -> None:
+    from critmin.finance.projects import from_table_row, output_profile
+
+    row: dict[str, object] = {
+        "project_id": "p",
+        "capex_usd": 300e6,
+        "capex_years": 3,
+        "capex_schedule": "",
+        "ramp_up_years": 2,
+        "nameplate_t_per_year": 900.0,
+        "unit_opex_usd_per_kg": 12.0,
+        "sustaining_capex_usd_per_year": None,
+        "royalty_share": 0.0,
+        "tax_rate_share": 0.3,
+        "processing_tax_offset_share": 0.1,
+        "gearing_share": 0.5,
+        "debt_tenor_years": 8,
+        "debt_rate_share": 0.07,
+    }
+    project = from_table_row(row)
+    assert project.capex_schedule == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    np.testing.assert_allclose(output_profile(project, 7), [0, 0, 0, 300, 600, 900, 900])
+    assert project.sustaining_capex_usd == 0.0
+    assert from_table_row({**row, "capex_schedule": "0.2;0.8"}).capex_schedule == (0.2, 0.8)
+    with pytest.raises(CritminError) as info:
+        from_table_row({**row, "unit_opex_usd_per_kg": None, "gearing_share": ""})
+    assert "missing unit_opex_usd_per_kg, gearing_share" in str(info.value)

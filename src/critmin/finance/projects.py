@@ -315,3 +315,70 @@ def tipping_floor(
         else:
             low = mid
     return high
+
+
+#: ``project_finance`` figures a project's cash flows cannot do without.
+REQUIRED_FIGURES = (
+    "capex_usd",
+    "nameplate_t_per_year",
+    "unit_opex_usd_per_kg",
+    "royalty_share",
+    "tax_rate_share",
+    "gearing_share",
+    "debt_tenor_years",
+    "debt_rate_share",
+)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def from_table_row(row: dict[str, object], *, discount_rate: float = 0.08) -> ProjectFinance:
+    """A project's parameters from its ``project_finance`` row.
+
+    The capex is spread by ``capex_schedule`` (else evenly over ``capex_years``,
+    else in one year); output ramps up linearly over ``ramp_up_years``, the k-th
+    production year at (k + 1) / (ramp_up_years + 1) of nameplate; an empty
+    processing offset or sustaining capex is 0. A row missing any of
+    :data:`REQUIRED_FIGURES` (neither found in a source nor estimated) is refused,
+    never filled in silently.
+    """
+    pid = str(row.get("project_id", "?"))
+    missing = [k for k in REQUIRED_FIGURES if _blank(row.get(k))]
+    if missing:
+        raise CritminError(
+            "the project's finance figures are incomplete",
+            where=f"project_finance: {pid}",
+            given="missing " + ", ".join(missing),
+            allowed="every figure from a source, or a documented estimate named in "
+            "estimated_fields",
+        )
+    schedule_text = row.get("capex_schedule")
+    if not _blank(schedule_text):
+        schedule = tuple(float(v) for v in str(schedule_text).split(";"))
+    else:
+        years = 1 if _blank(row.get("capex_years")) else int(str(row["capex_years"]))
+        schedule = tuple([1.0 / years] * years)
+    ramp = 0 if _blank(row.get("ramp_up_years")) else int(str(row["ramp_up_years"]))
+
+    def number(key: str) -> float:
+        value = row.get(key)
+        return 0.0 if _blank(value) else float(str(value))
+
+    return ProjectFinance(
+        project_id=pid,
+        capex_usd=number("capex_usd"),
+        nameplate_t=number("nameplate_t_per_year"),
+        unit_opex_usd_per_kg=number("unit_opex_usd_per_kg"),
+        capex_schedule=schedule,
+        ramp_up=tuple((k + 1) / (ramp + 1) for k in range(ramp)),
+        sustaining_capex_usd=number("sustaining_capex_usd_per_year"),
+        royalty_share=number("royalty_share"),
+        tax_rate=number("tax_rate_share"),
+        processing_offset_share=number("processing_tax_offset_share"),
+        gearing_share=number("gearing_share"),
+        debt_rate=number("debt_rate_share"),
+        debt_tenor_years=int(number("debt_tenor_years")),
+        discount_rate=discount_rate,
+    )
