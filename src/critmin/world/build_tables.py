@@ -272,6 +272,7 @@ def assemble(
         "market_conventions": _curated("market_conventions"),
         "market_parameters": _curated("market_parameters"),
         "observed_responses": _curated("observed_responses"),
+        "project_finance": _curated("project_finance"),
     }
     tables["reserves"] = _dedupe_latest(
         tables["reserves"], ["mineral", "country", "year"], _edition_rank

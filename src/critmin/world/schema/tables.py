@@ -2,8 +2,8 @@
 
 Reference tables (sources, minerals, countries) come first, then the figures
 (production, reserves, prices, consumption, trade dependence, governance,
-policy and projects). The optional tables are declared in
-:mod:`critmin.world.schema.optional`.
+policy and projects), and the optional project_finance table. The other
+optional tables are declared in :mod:`critmin.world.schema.optional`.
 """
 
 from __future__ import annotations
@@ -377,6 +377,186 @@ PROJECTS = Table(
     ("project_id",),
 )
 
+#: The figures of a ``project_finance`` row that a per-row ``estimated_fields`` list may name.
+PROJECT_FINANCE_FIGURES = (
+    "capex_usd",
+    "capex_years",
+    "capex_schedule",
+    "first_production_year",
+    "ramp_up_years",
+    "nameplate_t_per_year",
+    "unit_opex_usd_per_kg",
+    "sustaining_capex_usd_per_year",
+    "royalty_share",
+    "tax_rate_share",
+    "processing_tax_offset_share",
+    "gearing_share",
+    "debt_tenor_years",
+    "debt_rate_share",
+)
+
+
+def _share(name: str, description: str) -> Field:
+    return Field(
+        name, "number", description, unit="share", required=False, minimum=0.0, maximum=1.0
+    )
+
+
+PROJECT_FINANCE = Table(
+    "project_finance",
+    "Per-project financial figures for cash flows on simulated paths: capex, output, "
+    "operating cost, fiscal terms and debt. Each figure comes from the row's sources or, "
+    "where none was found, is a documented benchmark or assumption named in "
+    "estimated_fields; an empty cell is a figure neither found nor estimated.",
+    (
+        Field(
+            "project_id",
+            "string",
+            "The project (projects.project_id).",
+            pattern=r"[a-z0-9-]+",
+            references="projects.project_id",
+        ),
+        Field(
+            "capex_usd",
+            "number",
+            "Initial capital cost, nominal US dollars of capex_dollar_year (converted at "
+            "the rate the source states; see currency_note).",
+            unit="USD",
+            required=False,
+            minimum=0.0,
+        ),
+        Field(
+            "capex_dollar_year",
+            "integer",
+            "Year of the dollars of capex_usd (the estimate's year).",
+            required=False,
+            minimum=1990,
+            maximum=2100,
+        ),
+        Field(
+            "capex_years",
+            "integer",
+            "Construction years over which capex_usd is spent.",
+            required=False,
+            minimum=1,
+            maximum=20,
+        ),
+        Field(
+            "capex_schedule",
+            "string",
+            "Share of capex_usd spent in each construction year, semicolon-separated "
+            "(e.g. 0.4;0.6), adding up to 1; empty: spread evenly over capex_years.",
+            required=False,
+            pattern=r"[01](\.[0-9]+)?",
+            list_valued=True,
+        ),
+        Field(
+            "first_production_year",
+            "integer",
+            "Calendar year of first production (actual or planned).",
+            required=False,
+            minimum=1990,
+            maximum=2100,
+        ),
+        Field(
+            "ramp_up_years",
+            "integer",
+            "Years from first production to nameplate output.",
+            required=False,
+            minimum=0,
+            maximum=20,
+        ),
+        Field(
+            "nameplate_t_per_year",
+            "number",
+            "Product output per year at nameplate (basis in nameplate_basis).",
+            unit="t",
+            required=False,
+            minimum=0.0,
+        ),
+        Field(
+            "nameplate_basis",
+            "string",
+            "What nameplate_t_per_year and unit_opex_usd_per_kg measure (the product).",
+            required=False,
+        ),
+        Field(
+            "unit_opex_usd_per_kg",
+            "number",
+            "Cash operating cost per kilogram of the nameplate product.",
+            unit="USD/kg",
+            required=False,
+            minimum=0.0,
+        ),
+        Field(
+            "sustaining_capex_usd_per_year",
+            "number",
+            "Sustaining capital per year of operation.",
+            unit="USD",
+            required=False,
+            minimum=0.0,
+        ),
+        _share("royalty_share", "Royalties as a share of revenue."),
+        _share("tax_rate_share", "Corporate income tax rate of the host jurisdiction."),
+        _share(
+            "processing_tax_offset_share",
+            "Refundable tax offset as a share of eligible processing costs (Australia's "
+            "Critical Minerals Production Tax Incentive: 0.10 from 2027-28; 0 elsewhere).",
+        ),
+        _share("gearing_share", "Debt as a share of capex_usd."),
+        Field(
+            "debt_tenor_years",
+            "integer",
+            "Years over which the debt is repaid.",
+            required=False,
+            minimum=1,
+            maximum=40,
+        ),
+        _share("debt_rate_share", "Interest rate of the debt, per year."),
+        Field(
+            "currency_note",
+            "string",
+            "Currency the source gave, and the exchange rate used to convert to USD.",
+            required=False,
+        ),
+        Field(
+            "status",
+            "string",
+            "reported: every figure from the row's sources; estimated: every figure a "
+            "benchmark or assumption; mixed: the figures named in estimated_fields are.",
+            enum=("reported", "estimated", "mixed"),
+        ),
+        Field(
+            "estimated_fields",
+            "string",
+            "The figures that are benchmarks or assumptions (reasoning in note), "
+            "semicolon-separated.",
+            required=False,
+            enum=PROJECT_FINANCE_FIGURES,
+            list_valued=True,
+        ),
+        Field(
+            "source_id",
+            "string",
+            "Main source of the row's figures (sources.source_id).",
+            references="sources.source_id",
+        ),
+        Field(
+            "other_source_ids",
+            "string",
+            "Further sources of the row's figures and benchmarks (sources.source_id), "
+            "semicolon-separated.",
+            required=False,
+            list_valued=True,
+            pattern=r"[a-z0-9-]+",
+            references="sources.source_id",
+        ),
+        _note(),
+    ),
+    ("project_id",),
+    optional=True,
+)
+
 #: All tables, in dependency order (referenced tables first).
 TABLES: tuple[Table, ...] = (
     SOURCES,
@@ -404,6 +584,7 @@ TABLES: tuple[Table, ...] = (
     MARKET_CONVENTIONS,
     MARKET_PARAMETERS,
     OBSERVED_RESPONSES,
+    PROJECT_FINANCE,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
