@@ -521,3 +521,30 @@ def test_project_parameters_from_a_table_row() -> None:
     with pytest.raises(CritminError) as info:
         from_table_row({**row, "unit_opex_usd_per_kg": None, "gearing_share": ""})
     assert "missing unit_opex_usd_per_kg, gearing_share" in str(info.value)
+    # without debt, no debt terms are needed
+    bare = from_table_row(
+        {**row, "gearing_share": 0.0, "debt_tenor_years": "", "debt_rate_share": ""}
+    )
+    assert bare.gearing_share == 0.0
+
+
+def test_the_shipped_projects_that_have_every_figure_build_cash_flows() -> None:
+    """Each shipped project_finance row either builds a project (and its cash flows on a
+    flat price) or is refused for naming what it lacks; never a number from nothing."""
+    from critmin.api import load_world
+    from critmin.finance.projects import from_table_row, project_cash_flows
+
+    table = load_world().table("project_finance")
+    built, refused = [], []
+    for row in table.to_dict(orient="records"):
+        try:
+            project = from_table_row(row)
+        except CritminError as exc:
+            refused.append((row["project_id"], str(exc)))
+            continue
+        flows = project_cash_flows(project, np.full((1, 20), 50.0))
+        assert float(flows.capex.sum()) == pytest.approx(project.capex_usd, rel=1e-9)
+        built.append(row["project_id"])
+    assert "nmg-becancour" in built
+    assert all("incomplete" in message and "missing" in message for _, message in refused)
+    assert "mp-mountain-pass-mine" in {pid for pid, _ in refused}  # no public capex

@@ -340,12 +340,19 @@ def from_table_row(row: dict[str, object], *, discount_rate: float = 0.08) -> Pr
     The capex is spread by ``capex_schedule`` (else evenly over ``capex_years``,
     else in one year); output ramps up linearly over ``ramp_up_years``, the k-th
     production year at (k + 1) / (ramp_up_years + 1) of nameplate; an empty
-    processing offset or sustaining capex is 0. A row missing any of
+    processing offset or sustaining capex is 0, and a project without debt
+    (``gearing_share`` 0) needs no debt terms. A row missing any other of
     :data:`REQUIRED_FIGURES` (neither found in a source nor estimated) is refused,
     never filled in silently.
     """
     pid = str(row.get("project_id", "?"))
-    missing = [k for k in REQUIRED_FIGURES if _blank(row.get(k))]
+    unlevered = not _blank(row.get("gearing_share")) and float(str(row["gearing_share"])) == 0
+    needed = [
+        k
+        for k in REQUIRED_FIGURES
+        if not (unlevered and k in ("debt_tenor_years", "debt_rate_share"))
+    ]
+    missing = [k for k in needed if _blank(row.get(k))]
     if missing:
         raise CritminError(
             "the project's finance figures are incomplete",
@@ -379,6 +386,6 @@ def from_table_row(row: dict[str, object], *, discount_rate: float = 0.08) -> Pr
         processing_offset_share=number("processing_tax_offset_share"),
         gearing_share=number("gearing_share"),
         debt_rate=number("debt_rate_share"),
-        debt_tenor_years=int(number("debt_tenor_years")),
+        debt_tenor_years=max(int(number("debt_tenor_years")), 1),
         discount_rate=discount_rate,
     )
