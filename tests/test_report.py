@@ -199,7 +199,10 @@ def test_stress_test_bottom_line_by_hand() -> None:
                 },
                 "reserve_effect": {
                     "by_consumer": {
-                        "USA": {},
+                        "USA": {
+                            "expected_shortfall_without_reserves_t": 800.0,
+                            "shortfall_removed_t": 400.0,
+                        },
                         "WORLD": {
                             "expected_shortfall_without_reserves_t": 2000.0,
                             "shortfall_removed_t": 500.0,
@@ -223,10 +226,19 @@ def test_stress_test_bottom_line_by_hand() -> None:
     )
     assert lines[2] == "Negligible shortfall (below 0.5% of demand): tungsten."
     assert lines[3] == (
-        "Reserves of gallium (USA; for United States) remove 500 t, 25.0% of the world's "
-        "expected shortfall, at a net cost of $1.00 M."
+        "Reserves of gallium (USA; for United States) remove 400 t, 50.0% of the members' "
+        "expected shortfall (and remove 500 t, 25.0% of the world's expected shortfall), at "
+        "a net cost of $1.00 M."
     )
     assert lines[4] == "Price floors on gallium cost $25.00 M over the horizon."
+    # a reserve that helps its members but takes supply from others: it adds to the
+    # world's shortfall, and the sentence says so
+    gallium = summary["minerals"]["gallium"]
+    world = gallium["reserve_effect"]["by_consumer"]["WORLD"]
+    world["shortfall_removed_t"] = -100.0
+    taking = stress_test_bottom_line(summary)[3]
+    assert "(and add 100 t, 5.0% of the world's expected shortfall), at a net cost" in taking
+    assert taking.endswith("purchases took more supply than their releases gave back.")
     calm = {"horizon_months": 12, "minerals": {"tungsten": summary["minerals"]["tungsten"]}}
     assert stress_test_bottom_line(calm) == [
         "No mineral runs meaningfully short over 12 months: every expected shortfall is "

@@ -81,6 +81,16 @@ def _mineral_sentence(mineral: str, figures: Mapping[str, Any]) -> str:
     return text
 
 
+def _removed(tonnes_removed: float, without: float, whose: str) -> str:
+    """``remove 233 t, 5.0% of the members' expected shortfall`` (or ``add`` when the
+    reserves' purchases took more supply than their releases gave back)."""
+    verb = "remove" if tonnes_removed >= 0 else "add"
+    part = f"{verb} {tonnes(abs(tonnes_removed))} t"
+    if without > 0:
+        part += f", {share(abs(tonnes_removed) / without)} of {whose} expected shortfall"
+    return part
+
+
 def _policy_sentences(minerals: Mapping[str, Mapping[str, Any]]) -> list[str]:
     out = []
     for mineral, figures in minerals.items():
@@ -94,9 +104,14 @@ def _policy_sentences(minerals: Mapping[str, Mapping[str, Any]]) -> list[str]:
                     for c in (r.get("net_fiscal_cost_by_member_usd") or {})
                 )
             )
-            world = effect["by_consumer"].get("WORLD", {})
-            without = world.get("expected_shortfall_without_reserves_t") or 0.0
-            removed = world.get("shortfall_removed_t") or 0.0
+            by = effect["by_consumer"]
+
+            def gap(rows: list[Mapping[str, Any]]) -> tuple[float, float]:
+                without = sum(r.get("expected_shortfall_without_reserves_t") or 0.0 for r in rows)
+                return without, sum(r.get("shortfall_removed_t") or 0.0 for r in rows)
+
+            m_without, m_removed = gap([by[c] for c in members if c in by])
+            w_without, w_removed = gap([by.get("WORLD", {})])
             cost = sum((r.get("net_fiscal_cost_usd") or 0.0) for r in reserves.values())
             who = ", ".join(_name(c) for c in members) or "their members"
             money = (
@@ -104,17 +119,19 @@ def _policy_sentences(minerals: Mapping[str, Mapping[str, Any]]) -> list[str]:
                 if cost >= 0
                 else f"and earn {usd(-cost)} net (releases sold for more than purchases cost)"
             )
-            if without > 0:
-                out.append(
-                    f"Reserves of {mineral} ({', '.join(reserves)}; for {who}) remove "
-                    f"{tonnes(removed)} t, {share(removed / without)} of the world's expected "
-                    f"shortfall, {money}."
-                )
+            text = f"Reserves of {mineral} ({', '.join(reserves)}; for {who}) "
+            if m_without > 0 or w_without > 0:
+                text += _removed(m_removed, m_without, "the members'")
+                world = _removed(w_removed, w_without, "the world's")
+                text += f" (and {world}), {money}"
+                if min(m_removed, w_removed) < 0:
+                    text += (
+                        "; adding to a shortfall means the reserves' purchases took more "
+                        "supply than their releases gave back"
+                    )
+                out.append(f"{text}.")
             else:
-                out.append(
-                    f"Reserves of {mineral} ({', '.join(reserves)}) had no shortfall to "
-                    f"remove, {money}."
-                )
+                out.append(f"{text}had no shortfall to remove, {money}.")
         floor = figures.get("floor_cost_usd") or 0.0
         if floor > 0:
             out.append(f"Price floors on {mineral} cost {usd(floor)} over the horizon.")
